@@ -1,0 +1,3 @@
+//! Segmentation algorithms over a scaled feature matrix.
+
+pub mod kmeans;

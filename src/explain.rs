@@ -1,0 +1,161 @@
+//! Explaining segments in the user's own units: per-segment means, lift
+//! against the whole population, and a short name and description from the
+//! features that set the segment apart most (largest |centre| in the scaled
+//! space, i.e. most standard deviations from the average customer).
+
+use std::collections::BTreeMap;
+
+use ndarray::{Array2, ArrayView2, Axis};
+
+use crate::report::SegmentSummary;
+
+/// Features mentioned in a segment's name.
+const NAME_FEATURES: usize = 2;
+/// Below this distance (in scaled units) a feature is "typical", not high/low.
+const TYPICAL: f64 = 0.25;
+
+/// Builds the summaries for segments `0..k` (labels already ordered).
+/// `raw` is in original units (after imputation), `scaled` is what the
+/// algorithm saw.
+pub fn summarise(
+    raw: ArrayView2<f64>,
+    scaled: ArrayView2<f64>,
+    labels: &[u32],
+    k: usize,
+    names: &[String],
+) -> Vec<SegmentSummary> {
+    let n = raw.nrows().max(1);
+    let d = raw.ncols();
+    let pop = raw
+        .mean_axis(Axis(0))
+        .unwrap_or_else(|| ndarray::Array1::zeros(d));
+    let mut sums = Array2::<f64>::zeros((k, d));
+    let mut ssums = Array2::<f64>::zeros((k, d));
+    let mut sizes = vec![0u64; k];
+    for ((r, s), &l) in raw.rows().into_iter().zip(scaled.rows()).zip(labels) {
+        let l = l as usize;
+        if l >= k {
+            continue;
+        }
+        sizes[l] += 1;
+        let mut row = sums.row_mut(l);
+        row += &r;
+        let mut srow = ssums.row_mut(l);
+        srow += &s;
+    }
+    (0..k)
+        .map(|c| {
+            let size = sizes[c];
+            let denom = size.max(1) as f64;
+            let mean: Vec<f64> = sums.row(c).iter().map(|v| v / denom).collect();
+            let centre: Vec<f64> = ssums.row(c).iter().map(|v| v / denom).collect();
+            let profile: BTreeMap<String, f64> =
+                names.iter().cloned().zip(mean.iter().copied()).collect();
+            let lift = names
+                .iter()
+                .zip(mean.iter().zip(pop.iter()))
+                .map(|(f, (m, p))| (f.clone(), if *p != 0.0 { m / p } else { f64::NAN }))
+                .collect();
+            let (name, rule) = describe(&centre, &mean, names, c);
+            SegmentSummary {
+                id: c as u32,
+                name,
+                size,
+                share: size as f64 / n as f64,
+                profile,
+                lift,
+                rule,
+            }
+        })
+        .collect()
+}
+
+/// "High spend, low visits" from the most distinctive features, and a
+/// description with their segment means.
+fn describe(centre: &[f64], mean: &[f64], names: &[String], id: usize) -> (String, String) {
+    let mut order: Vec<usize> = (0..centre.len()).collect();
+    order.sort_by(|&a, &b| centre[b].abs().total_cmp(&centre[a].abs()).then(a.cmp(&b)));
+    let top: Vec<usize> = order
+        .into_iter()
+        .take(NAME_FEATURES)
+        .filter(|&j| centre[j].abs() >= TYPICAL)
+        .collect();
+    if top.is_empty() {
+        return (
+            format!("Typical customers ({})", id + 1),
+            "close to the average on every feature".into(),
+        );
+    }
+    let level = |z: f64| if z > 0.0 { "high" } else { "low" };
+    let words: Vec<String> = top
+        .iter()
+        .map(|&j| format!("{} {}", level(centre[j]), names[j]))
+        .collect();
+    let mut name = words.join(", ");
+    if let Some(first) = name.get(..1) {
+        name = first.to_uppercase() + name.get(1..).unwrap_or("");
+    }
+    let rule = top
+        .iter()
+        .map(|&j| {
+            format!(
+                "{} {} (mean {}, {:+.1} sd)",
+                names[j],
+                level(centre[j]),
+                fmt_num(mean[j]),
+                centre[j]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    (name, rule)
+}
+
+/// Numbers for people: at most 3 significant decimals, no exponent for everyday magnitudes.
+pub fn fmt_num(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let a = v.abs();
+    let s = if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn profile_lift_and_name() {
+        let raw = array![[10.0, 1.0], [30.0, 1.0], [100.0, 1.0], [100.0, 1.0]];
+        let scaled = array![[-1.0, 0.0], [-0.5, 0.0], [1.0, 0.0], [1.0, 0.0]];
+        let names = vec!["spend".to_string(), "visits".to_string()];
+        let s = summarise(raw.view(), scaled.view(), &[1, 1, 0, 0], 2, &names);
+        assert_eq!(s[0].size, 2);
+        assert_eq!(s[0].profile["spend"], 100.0);
+        assert!((s[0].lift["spend"] - 100.0 / 60.0).abs() < 1e-12);
+        assert_eq!(s[0].lift["visits"], 1.0);
+        assert_eq!(s[0].name, "High spend");
+        assert_eq!(s[1].name, "Low spend");
+        assert_eq!(s[1].share, 0.5);
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(fmt_num(1234.56), "1235");
+        assert_eq!(fmt_num(12.5), "12.5");
+        assert_eq!(fmt_num(0.1234), "0.123");
+        assert_eq!(fmt_num(3.0), "3");
+    }
+}

@@ -1,0 +1,60 @@
+use thiserror::Error;
+
+/// Why an input could not be used at all. Row-level problems are warnings,
+/// not errors; these are for files no row of which can be used.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum IngestError {
+    #[error("the file is empty: choose a CSV file with a header row and one row per customer")]
+    Empty,
+    #[error("the file has a header but no data rows: add at least one row per customer")]
+    HeaderOnly,
+    #[error("this looks like a binary file, not text (byte 0x{byte:02x} at offset {offset}): export the data as CSV")]
+    Binary { offset: usize, byte: u8 },
+    #[error("no numeric columns to segment on (columns: {columns}): the table needs at least one column of numbers per customer")]
+    NoNumericColumns { columns: String },
+    #[error("no usable rows: all {skipped} data rows were skipped (first problem: {first})")]
+    NoUsableRows { skipped: u64, first: String },
+    #[error("column \"{name}\" not found; available columns: {available}")]
+    UnknownColumn { name: String, available: String },
+    #[error("column \"{name}\" is not numeric (line {line}: \"{value}\"); choose numeric columns for features")]
+    NotNumeric {
+        name: String,
+        line: u64,
+        value: String,
+    },
+    #[error("line {line}: {message}")]
+    Csv { line: u64, message: String },
+}
+
+impl IngestError {
+    /// Stable machine-readable code (see `crate::Error::code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::Empty | IngestError::HeaderOnly => "empty_input",
+            IngestError::Binary { .. } => "binary_input",
+            IngestError::NoNumericColumns { .. } | IngestError::NotNumeric { .. } => {
+                "no_numeric_columns"
+            }
+            IngestError::NoUsableRows { .. } => "no_usable_rows",
+            IngestError::UnknownColumn { .. } => "unknown_column",
+            IngestError::Csv { .. } => "malformed_csv",
+        }
+    }
+
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            IngestError::Csv { line, .. } | IngestError::NotNumeric { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            IngestError::UnknownColumn { name, .. } | IngestError::NotNumeric { name, .. } => {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Cell-level parsing shared by every reader: what counts as missing and
+//! what counts as a number.
+
+/// Tokens analytics exports use for "no value". Compared case-insensitively
+/// after trimming. `-` is what spreadsheets print for an empty computed cell.
+const NULL_TOKENS: [&str; 8] = ["", "na", "n/a", "null", "nan", "none", "-", "#n/a"];
+
+/// True when the cell means "missing" rather than a value.
+pub fn is_null(cell: &str) -> bool {
+    let t = cell.trim();
+    t.len() <= 4 && NULL_TOKENS.iter().any(|n| t.eq_ignore_ascii_case(n))
+}
+
+/// Parses a finite decimal number (`12`, `-3.5`, `1e3`, `.5`). Returns `None`
+/// for anything else, including `inf`, `NaN` and locale forms like `12,5`, so
+/// a value is never silently reinterpreted.
+pub fn parse_number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    let first = *t.as_bytes().first()?;
+    // Rust's parser accepts "inf", "infinity" and "nan"; user data never means those.
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return None;
+    }
+    if t.bytes()
+        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+    {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_parse_and_words_do_not() {
+        assert_eq!(parse_number(" 12 "), Some(12.0));
+        assert_eq!(parse_number("-3.5"), Some(-3.5));
+        assert_eq!(parse_number("1e3"), Some(1000.0));
+        assert_eq!(parse_number(".5"), Some(0.5));
+        for bad in [
+            "", "abc", "inf", "-inf", "NaN", "12,5", "1e400", "0x10", "1.2.3",
+        ] {
+            assert_eq!(parse_number(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn null_tokens_are_recognised_case_insensitively() {
+        for n in ["", " ", "NA", "n/a", "NULL", "NaN", "-", "None"] {
+            assert!(is_null(n), "{n:?}");
+        }
+        for v in ["0", "no", "nil?", "--"] {
+            assert!(!is_null(v), "{v:?}");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Silhouette (Rousseeuw 1987): for each point, a = mean distance to the
+//! other members of its cluster, b = lowest mean distance to another
+//! cluster, s = (b − a) / max(a, b); 0 for a point alone in its cluster.
+//! The score is the mean of s. Exact cost is O(n²·d), so beyond
+//! [`SILHOUETTE_EXACT_LIMIT`] rows a seeded sample without replacement is
+//! scored instead (as `silhouette_score(sample_size=…)` does) and its size
+//! is reported.
+
+use ndarray::{ArrayView2, Axis};
+use rand::seq::index::sample;
+
+use super::groups::{dist, Groups};
+use crate::rng::seeded;
+
+/// Rows up to which the silhouette is exact.
+pub const SILHOUETTE_EXACT_LIMIT: usize = 10_000;
+
+/// A silhouette score and how many rows it was computed on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Silhouette {
+    pub score: f64,
+    pub sample_size: usize,
+}
+
+/// Per-row silhouette values, exact. `None` when undefined.
+pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[u32]) -> Option<Vec<f64>> {
+    let g = Groups::new(x, labels);
+    if !g.valid() {
+        return None;
+    }
+    let (n, k) = (x.nrows(), g.k());
+    let rows: Vec<Vec<f64>> = x.rows().into_iter().map(|r| r.to_vec()).collect();
+    // sums[i * k + c] = sum of distances from row i to members of cluster c.
+    let mut sums = vec![0.0; n * k];
+    for i in 0..n {
+        for j in (i + 1)..n {
+            let d = dist(&rows[i], &rows[j]);
+            sums[i * k + g.labels[j]] += d;
+            sums[j * k + g.labels[i]] += d;
+        }
+    }
+    let out = (0..n)
+        .map(|i| {
+            let own = g.labels[i];
+            if g.sizes[own] <= 1 {
+                return 0.0;
+            }
+            let s = &sums[i * k..(i + 1) * k];
+            let a = s[own] / (g.sizes[own] - 1) as f64;
+            let b = (0..k)
+                .filter(|&c| c != own)
+                .map(|c| s[c] / g.sizes[c] as f64)
+                .fold(f64::INFINITY, f64::min);
+            let m = a.max(b);
+            if m > 0.0 {
+                (b - a) / m
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    Some(out)
+}
+
+/// Mean silhouette; exact up to [`SILHOUETTE_EXACT_LIMIT`] rows, else on a
+/// seeded sample of that many rows.
+pub fn silhouette(x: ArrayView2<f64>, labels: &[u32], seed: u64) -> Option<Silhouette> {
+    let n = x.nrows();
+    if n <= SILHOUETTE_EXACT_LIMIT {
+        let s = silhouette_samples(x, labels)?;
+        return Some(Silhouette {
+            score: s.iter().sum::<f64>() / n as f64,
+            sample_size: n,
+        });
+    }
+    let mut idx = sample(&mut seeded(seed), n, SILHOUETTE_EXACT_LIMIT).into_vec();
+    idx.sort_unstable();
+    let xs = x.select(Axis(0), &idx);
+    let ls: Vec<u32> = idx.iter().filter_map(|&i| labels.get(i).copied()).collect();
+    let s = silhouette_samples(xs.view(), &ls)?;
+    Some(Silhouette {
+        score: s.iter().sum::<f64>() / s.len() as f64,
+        sample_size: s.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{calinski_harabasz, davies_bouldin};
+    use ndarray::array;
+
+    // Expected values computed by hand and confirmed with scikit-learn 1.x:
+    // X = [[0],[1],[4],[5]], labels [0,0,1,1]
+    #[test]
+    fn tiny_fixture_matches_hand_computation() {
+        let x = array![[0.0], [1.0], [4.0], [5.0]];
+        let l = [0, 0, 1, 1];
+        // point 0: a = 1, b = (4+5)/2 = 4.5 -> 3.5/4.5; point 1: a = 1, b = 3.5 -> 2.5/3.5 (symmetric)
+        let want = (3.5 / 4.5 + 2.5 / 3.5) / 2.0;
+        let s = silhouette(x.view(), &l, 0).unwrap();
+        assert!((s.score - want).abs() < 1e-15);
+        // centres 0.5 and 4.5; spreads 0.5 each; DB = (0.5 + 0.5) / 4 = 0.25
+        assert!((davies_bouldin(x.view(), &l).unwrap() - 0.25).abs() < 1e-15);
+        // extra = 2*4 + 2*4 = 16, intra = 4 * 0.25 = 1 -> 16 * (4-2) / (1 * 1) = 32
+        assert!((calinski_harabasz(x.view(), &l).unwrap() - 32.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn undefined_for_one_cluster_or_all_singletons() {
+        let x = array![[0.0], [1.0], [2.0]];
+        assert_eq!(silhouette(x.view(), &[0, 0, 0], 0), None);
+        assert_eq!(silhouette(x.view(), &[0, 1, 2], 0), None);
+        assert_eq!(davies_bouldin(x.view(), &[5, 5, 5]), None);
+    }
+
+    #[test]
+    fn singleton_cluster_scores_zero() {
+        let x = array![[0.0], [0.0], [10.0]];
+        let s = silhouette_samples(x.view(), &[0, 0, 1]).unwrap();
+        assert_eq!(s, vec![1.0, 1.0, 0.0]);
+    }
+}

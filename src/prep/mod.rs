@@ -1,0 +1,11 @@
+//! Preparation between the raw features and the algorithm: fill missing
+//! values, then put features on a common scale so no single unit (cents vs
+//! visits) dominates the distances.
+
+mod impute;
+mod scale;
+mod stats;
+
+pub use impute::{impute_median, Imputed};
+pub use scale::{Scaler, Scaling};
+pub use stats::{mean, median_sorted, quantile_sorted};

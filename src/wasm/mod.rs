@@ -1,0 +1,119 @@
+//! The WebAssembly binding: converts JS values in, calls the core, converts
+//! the Report out, maps errors. No analytics lives here.
+//!
+//! One stateful object, [`Session`], keeps the parsed data in Wasm memory so
+//! a page can re-segment with other options without parsing again.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{labels_csv, Error, Options, Segmentation, Segmenter};
+
+/// Version of the crate this Wasm was built from; the JS glue compares it
+/// with its own to catch a stale cached `.wasm`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Parsed data plus the latest segmentation of it.
+#[wasm_bindgen]
+pub struct Session {
+    data: Segmenter,
+    last: Option<Segmentation>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Parses the bytes of a file (CSV/TSV) with the given options.
+    pub fn load(bytes: &[u8], options: JsValue) -> Result<Session, JsValue> {
+        let opts = options_from(options)?;
+        let data = Segmenter::load(bytes, &opts).map_err(into_error)?;
+        Ok(Session { data, last: None })
+    }
+
+    /// Number of customers loaded.
+    #[wasm_bindgen(getter)]
+    pub fn customers(&self) -> usize {
+        self.data.ids().len()
+    }
+
+    /// Names of the numeric columns available as features.
+    #[wasm_bindgen(js_name = featureNames)]
+    pub fn feature_names(&self) -> Vec<String> {
+        self.data.table().feature_names.clone()
+    }
+
+    /// Segments the loaded data; returns the Report as a plain object.
+    pub fn segment(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts = options_from(options)?;
+        let seg = self.data.segment(&opts).map_err(into_error)?;
+        let out = to_js(&seg.report);
+        self.last = Some(seg);
+        out
+    }
+
+    /// The latest Report as JSON text, byte-identical to the CLI's and the native library's.
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> Result<String, JsValue> {
+        self.latest()?.report.to_json().map_err(into_error)
+    }
+
+    /// The latest labels as the DESIGN.md labels CSV (`id,segment,name`).
+    #[wasm_bindgen(js_name = labelsCsv)]
+    pub fn labels_csv(&self) -> Result<String, JsValue> {
+        labels_csv(self.data.ids(), self.latest()?).map_err(into_error)
+    }
+
+    /// The latest segment of each customer, in input order.
+    pub fn labels(&self) -> Result<Vec<u32>, JsValue> {
+        Ok(self.latest()?.labels.clone())
+    }
+
+    /// Customer ids in input order.
+    pub fn ids(&self) -> Vec<String> {
+        self.data.ids().to_vec()
+    }
+
+    fn latest(&self) -> Result<&Segmentation, JsValue> {
+        self.last
+            .as_ref()
+            .ok_or_else(|| error_value("not_segmented", "call segment() first", None, None))
+    }
+}
+
+fn options_from(value: JsValue) -> Result<Options, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options::default());
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| error_value("bad_options", &format!("invalid options: {e}"), None, None))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    // json_compatible: maps become plain objects, as JSON.parse would give.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error_value("output", &e.to_string(), None, None))
+}
+
+/// The one place a Rust error becomes a JS `Error` with `code`, `line`, `column`.
+fn into_error(e: Error) -> JsValue {
+    error_value(e.code(), &e.to_string(), e.line(), e.column())
+}
+
+fn error_value(code: &str, message: &str, line: Option<u64>, column: Option<&str>) -> JsValue {
+    let err = js_sys::Error::new(message);
+    let set = |k: &str, v: JsValue| {
+        // Reflect.set only fails on frozen objects; a fresh Error is not.
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(code));
+    if let Some(l) = line {
+        set("line", JsValue::from_f64(l as f64));
+    }
+    if let Some(c) = column {
+        set("column", JsValue::from_str(c));
+    }
+    err.into()
+}

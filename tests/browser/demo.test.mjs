@@ -1,0 +1,101 @@
+// The built demo in headless Chromium, driven like a user would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDemo } from './browser.mjs';
+import { segment } from '../../www/node.js';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/shop_400.csv', import.meta.url));
+const OUT = fileURLToPath(new URL('../out/', import.meta.url));
+
+/** @type {Awaited<ReturnType<typeof openDemo>>} */
+let demo;
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  demo = await openDemo();
+});
+after(async () => demo?.close());
+
+/** Segment sizes as the page shows them in the segments table. */
+async function shownSizes(page) {
+  const cells = await page.locator('#segments-table tbody tr td:nth-child(3)').allTextContents();
+  return cells.map((t) => Number(t.replace(/,/g, '')));
+}
+
+test('upload a CSV, choose k, see the same segments as the Report', async () => {
+  const { page } = demo;
+  await page.selectOption('#k', '4');
+  await page.setInputFiles('#file', FIXTURE);
+  await page.locator('#sizes-chart svg').waitFor();
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  const expected = await segment(new Uint8Array(readFileSync(FIXTURE)), { k: 4, scale: 'standard', seed: 0 });
+  assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
+  const names = await page.locator('#segments-table tbody tr td:nth-child(2)').allTextContents();
+  assert.deepEqual(names, expected.report.segments.map((s) => s.name));
+  // the bar chart has one bar per segment
+  assert.equal(await page.locator('#sizes-chart svg g[aria-label="bar"] rect').count(), 4);
+  await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
+});
+
+test('changing k re-segments in the worker', async () => {
+  const { page } = demo;
+  await page.selectOption('#k', '3');
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 3);
+  const expected = await segment(new Uint8Array(readFileSync(FIXTURE)), { k: 3, scale: 'standard', seed: 0 });
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
+});
+
+test('the sample data runs end to end', async () => {
+  const { page } = demo;
+  await page.selectOption('#k', '5');
+  await page.click('#sample');
+  await page.waitForFunction(() => /sample/.test(document.getElementById('source')?.textContent ?? ''));
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 5);
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  const customers = await page.locator('#cards .card .value').first().textContent();
+  assert.equal(customers, '3,000');
+});
+
+test('an unusable file gives a one-line error, not a crash', async () => {
+  const { page } = demo;
+  const empty = join(tmpdir(), 'seglens-empty.csv');
+  writeFileSync(empty, '');
+  await page.setInputFiles('#file', empty);
+  await page.locator('#error').waitFor({ state: 'visible' });
+  const msg = (await page.locator('#error').textContent()) ?? '';
+  assert.match(msg, /empty/);
+  assert.ok(!msg.includes('\n'));
+  const text = join(tmpdir(), 'seglens-text.csv');
+  writeFileSync(text, 'name,city\nann,paris\n');
+  await page.setInputFiles('#file', text);
+  await page.locator('#error', { hasText: 'no numeric columns' }).waitFor();
+  // still usable afterwards
+  await page.setInputFiles('#file', FIXTURE);
+  await page.locator('#error').waitFor({ state: 'hidden' });
+  await page.locator('#segments-table tbody tr').first().waitFor();
+});
+
+test('markup in ids and column names renders as text', async () => {
+  const { page } = demo;
+  const evil = join(tmpdir(), 'seglens-evil.csv');
+  writeFileSync(evil, 'id,<img src=x onerror=alert(1)>\n<b>x</b>,1\ny,2\nz,30\nw,31\n');
+  await page.selectOption('#k', '2');
+  await page.setInputFiles('#file', evil);
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 2);
+  assert.equal(await page.locator('#profile-table img').count(), 0);
+  const head = await page.locator('#profile-table thead').textContent();
+  assert.match(head ?? '', /<img src=x onerror=alert\(1\)>/);
+});
+
+test('the page made no request to any other origin and no CSP violation', () => {
+  const origin = new URL(demo.server.url).origin;
+  const foreign = demo.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(foreign, []);
+  assert.ok(demo.requests.some((u) => u.endsWith('.wasm')), 'the wasm was loaded from the same origin');
+  const csp = demo.consoleErrors.filter((m) => /Content Security Policy/i.test(m) && !/style/i.test(m));
+  assert.deepEqual(csp, []);
+});

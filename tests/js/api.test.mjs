@@ -1,0 +1,53 @@
+// The JS API under Node: the same Wasm, called as a library.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { segment, SeglensError, wasmVersion } from '../../www/node.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const shop = readFileSync(new URL('../fixtures/shop_400.csv', import.meta.url));
+
+test('segments a customer table and explains each segment', async () => {
+  const { report, labels, ids } = await segment(new Uint8Array(shop), { k: 4, seed: 1 });
+  assert.equal(report.customers, 400);
+  assert.equal(labels.length, 400);
+  assert.equal(ids[0], 'C100001');
+  assert.equal(report.id_column, 'customer_id');
+  assert.deepEqual(report.ignored_columns, ['plan']);
+  const sizes = report.segments.map((s) => s.size);
+  assert.deepEqual([...sizes].sort((a, b) => b - a), sizes, 'segments ordered by size');
+  for (const s of report.segments) {
+    assert.equal(s.size, labels.filter((l) => l === s.id).length);
+    assert.ok(s.name.length > 0);
+    assert.deepEqual(Object.keys(s.profile).sort(), [...report.features].sort());
+  }
+  // profile means are the means of the raw column over the segment's customers
+  const rows = shop.toString().trim().split('\n').slice(1).map((l) => l.split(','));
+  const spend = report.features.indexOf('total_spend');
+  assert.ok(spend >= 0);
+  const s0 = rows.filter((_, i) => labels[i] === 0).map((r) => Number(r[3]));
+  const mean = s0.reduce((a, b) => a + b, 0) / s0.length;
+  assert.ok(Math.abs(report.segments[0].profile.total_spend - mean) < 1e-9 * Math.max(1, mean));
+});
+
+test('string input, options validated, errors are SeglensError with code and line', async () => {
+  const r = await segment('id,x\na,1\nb,2\nc,10\nd,11\n', { k: 2 });
+  assert.equal(r.report.k, 2);
+  await assert.rejects(segment('', {}), (e) => e instanceof SeglensError && e.code === 'empty_input');
+  await assert.rejects(segment('id,x\na,1\n', { k: 5 }), (e) => e instanceof SeglensError && /larger than the number of customers/.test(e.message));
+  await assert.rejects(segment('id,x\na,1\n', { k: 0 }), (e) => e instanceof SeglensError && e.code === 'bad_options');
+  await assert.rejects(segment('id,x\na,1\n', { scale: /** @type {any} */ ('log') }), (e) => e instanceof SeglensError && e.code === 'bad_options');
+  await assert.rejects(segment('id,x\na,1\n', { features: ['nope'] }), (e) => e instanceof SeglensError && e.code === 'unknown_column' && e.column === 'nope');
+});
+
+test('skipped rows are counted and located, not dropped silently', async () => {
+  const { report } = await segment('id,x\na,1\nb,oops\nc,3\nd,4\n', { k: 2 });
+  assert.equal(report.rows_read, 4);
+  assert.equal(report.rows_skipped, 1);
+  assert.equal(report.customers, 3);
+  assert.deepEqual(report.warnings[0], { line: 3, message: 'column "x": cannot read "oops" as a number; row skipped' });
+});
+
+test('the loaded Wasm is the version the package ships', () => {
+  assert.equal(wasmVersion(), pkg.version);
+});

@@ -1,0 +1,82 @@
+// The CLI contract of DESIGN.md, run as a user would: a child process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adjustedRandIndex, blobs, parseLabels } from './helpers.mjs';
+
+const CLI = fileURLToPath(new URL('../../www/cli.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'seglens-cli-'));
+
+/** @param {string[]} args */
+const cli = (args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+test('recovers 4 generated clusters from a 10k-row CSV (ARI >= 0.95)', () => {
+  const { rows, truth } = blobs({ n: 10000, centers: [[0, 0, 0], [6, 6, 0], [0, 6, 6], [6, 0, 6]], std: 1.2, seed: 11 });
+  const file = join(dir, 'blobs.csv');
+  writeFileSync(file, 'id,a,b,c\n' + rows.map((r, i) => `u${i},${r.map((v) => v.toFixed(5)).join(',')}`).join('\n') + '\n');
+  const labels = join(dir, 'labels.csv');
+  const report = join(dir, 'report.json');
+  const r = cli(['segment', file, '--method', 'kmeans', '--k', '4', '--seed', '0', '--labels', labels, '--report', report]);
+  assert.equal(r.status, 0, r.stderr);
+  const got = parseLabels(readFileSync(labels, 'utf8'));
+  assert.equal(got.length, 10000);
+  const ari = adjustedRandIndex(got, truth);
+  assert.ok(ari >= 0.95, `ARI ${ari}`);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.k, 4);
+  assert.equal(rep.customers, 10000);
+  assert.deepEqual(rep.features, ['a', 'b', 'c']);
+  assert.equal(rep.segments.reduce((s, x) => s + x.size, 0), 10000);
+  // segment sizes in the report agree with the labels file
+  for (const s of rep.segments) assert.equal(s.size, got.filter((l) => l === s.id).length);
+});
+
+test('same seed gives byte-identical outputs; another seed is still valid', () => {
+  const f = fileURLToPath(new URL('../fixtures/shop_400.csv', import.meta.url));
+  const out = (name) => join(dir, name);
+  for (const run of ['a', 'b']) {
+    const r = cli(['segment', f, '--k', '3', '--seed', '7', '--labels', out(`l${run}.csv`), '--report', out(`r${run}.json`)]);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  assert.equal(readFileSync(out('la.csv'), 'utf8'), readFileSync(out('lb.csv'), 'utf8'));
+  assert.equal(readFileSync(out('ra.json'), 'utf8'), readFileSync(out('rb.json'), 'utf8'));
+});
+
+test('unusable input: one-line reason on stderr, non-zero exit', () => {
+  const empty = join(dir, 'empty.csv');
+  writeFileSync(empty, '');
+  const text = join(dir, 'text.csv');
+  writeFileSync(text, 'name,city\nann,paris\nbob,rome\n');
+  for (const [file, needle] of [[empty, 'empty'], [text, 'no numeric columns'], [join(dir, 'missing.csv'), 'cannot read']]) {
+    const r = cli(['segment', file]);
+    assert.equal(r.status, 1, `${file}: ${r.stdout}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(needle));
+  }
+});
+
+test('bad usage exits 2 with a pointer to --help', () => {
+  assert.equal(cli(['frobnicate', 'x.csv']).status, 2);
+  const r = cli(['segment', 'x.csv', '--k', 'lots']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--k expects a number/);
+  assert.match(execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }), /seglens segment FILE/);
+});
+
+test('--k auto fills k_search and picks the best silhouette', () => {
+  const { rows } = blobs({ n: 600, centers: [[0, 0], [8, 8], [0, 8]], std: 0.8, seed: 3 });
+  const file = join(dir, 'auto.csv');
+  writeFileSync(file, 'x,y\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
+  const report = join(dir, 'auto.json');
+  const r = cli(['segment', file, '--k', 'auto', '--report', report]);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.k, 3);
+  assert.deepEqual(rep.k_search.map((e) => e.k), [2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const best = rep.k_search.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
+  assert.equal(best.k, rep.k);
+});

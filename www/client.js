@@ -1,0 +1,105 @@
+// Promise API over the worker: one request at a time per worker, progress
+// callbacks, and cancel that really stops the work (the worker is terminated
+// and a fresh one started, which also releases its memory).
+
+import { SeglensError } from './errors.js';
+
+/**
+ * @typedef {import('./types').Options} Options
+ * @typedef {import('./types').Result} Result
+ * @typedef {import('./types').Progress} Progress
+ * @typedef {{ onProgress?: (p: Progress) => void, signal?: AbortSignal }} RunControls
+ */
+
+export class Segmenter {
+  /** @type {Worker | null} */ #worker = null;
+  /** @type {Promise<string> | null} */ #ready = null;
+  #next = 1;
+  /** @type {{ id: number, resolve: (r: Result) => void, reject: (e: SeglensError) => void, onProgress?: (p: Progress) => void } | null} */
+  #pending = null;
+
+  /** Starts the worker now, so the Wasm is compiled before the first run. */
+  constructor() {
+    this.#spawn();
+  }
+
+  #spawn() {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.#worker = worker;
+    this.#ready = new Promise((resolve, reject) => {
+      worker.addEventListener('message', (e) => {
+        const m = e.data;
+        if (m?.type === 'ready') resolve(m.version);
+        else if (m?.type === 'fatal') reject(SeglensError.from(m.error));
+        else this.#onMessage(m);
+      });
+      worker.addEventListener('error', (e) => {
+        const err = new SeglensError(`the segmentation worker failed: ${e.message || 'could not start'}`, { code: 'worker_failed' });
+        reject(err);
+        this.#settle(null, err);
+      });
+    });
+    this.#ready.catch(() => {});
+  }
+
+  /** Resolves with the Wasm version once the worker is ready. */
+  ready() {
+    return /** @type {Promise<string>} */ (this.#ready);
+  }
+
+  /** @param {any} m */
+  #onMessage(m) {
+    const p = this.#pending;
+    if (!p || m?.id !== p.id) return;
+    if (m.type === 'progress') p.onProgress?.(m.progress);
+    else if (m.type === 'result') this.#settle(m.result, null);
+    else if (m.type === 'error') this.#settle(null, SeglensError.from(m.error));
+  }
+
+  /** @param {Result | null} result @param {SeglensError | null} error */
+  #settle(result, error) {
+    const p = this.#pending;
+    this.#pending = null;
+    if (!p) return;
+    if (error) p.reject(error);
+    else if (result) p.resolve(result);
+  }
+
+  /**
+   * Segments `bytes` in the worker. A run already in flight is cancelled first.
+   * @param {ArrayBuffer | Uint8Array} bytes  file contents (copied; the caller keeps its buffer)
+   * @param {Options} [options]
+   * @param {RunControls} [controls]
+   * @returns {Promise<Result>}
+   */
+  async segment(bytes, options = {}, controls = {}) {
+    if (this.#pending) this.cancel();
+    if (controls.signal?.aborted) throw cancelled();
+    await this.ready();
+    const id = this.#next++;
+    const copy = bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(bytes.slice(0));
+    return new Promise((resolve, reject) => {
+      this.#pending = { id, resolve, reject, onProgress: controls.onProgress };
+      controls.signal?.addEventListener('abort', () => this.#pending?.id === id && this.cancel(), { once: true });
+      this.#worker?.postMessage({ id, type: 'segment', bytes: copy.buffer, options }, [copy.buffer]);
+    });
+  }
+
+  /** Stops the run in flight (its promise rejects with code `cancelled`); the segmenter stays usable. */
+  cancel() {
+    this.#worker?.terminate();
+    this.#settle(null, cancelled());
+    this.#spawn();
+  }
+
+  /** Terminates the worker for good. */
+  dispose() {
+    this.#worker?.terminate();
+    this.#settle(null, cancelled());
+    this.#worker = null;
+  }
+}
+
+function cancelled() {
+  return new SeglensError('the run was cancelled', { code: 'cancelled' });
+}

@@ -1,0 +1,48 @@
+// The one place JS calls the Wasm core, shared by the Web Worker (browser)
+// and the Node entry (CLI, server-side use). It only sequences calls and
+// converts errors: every number comes from Rust.
+
+import { Session, version } from './pkg/seglens.js';
+import { SeglensError } from './errors.js';
+
+/**
+ * @typedef {import('./types').Options} Options
+ * @typedef {import('./types').Report} Report
+ * @typedef {import('./types').Result} Result
+ * @typedef {import('./types').Progress} Progress
+ */
+
+/**
+ * Parses `bytes` and segments them.
+ * @param {Uint8Array} bytes   the file's bytes (CSV/TSV, one row per customer)
+ * @param {Options} [options]
+ * @param {(p: Progress) => void} [onProgress]
+ * @returns {Result}
+ */
+export function runSegmentation(bytes, options = {}, onProgress) {
+  let session;
+  try {
+    onProgress?.({ stage: 'parse', done: 0, total: bytes.byteLength });
+    session = Session.load(bytes, options);
+    onProgress?.({ stage: 'segment', done: bytes.byteLength, total: bytes.byteLength });
+    const report = /** @type {Report} */ (session.segment(options));
+    const result = {
+      report,
+      reportJson: session.reportJson(),
+      labelsCsv: session.labelsCsv(),
+      labels: Uint32Array.from(session.labels()),
+      ids: session.ids(),
+    };
+    onProgress?.({ stage: 'done', done: bytes.byteLength, total: bytes.byteLength });
+    return result;
+  } catch (e) {
+    throw SeglensError.from(e);
+  } finally {
+    session?.free();
+  }
+}
+
+/** Version of the crate the loaded Wasm was built from. */
+export function wasmVersion() {
+  return version();
+}

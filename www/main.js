@@ -1,0 +1,211 @@
+// The demo page: pick data, choose k, see segments. Heavy work runs in the
+// worker (client.js); this file only wires controls and renders the Report.
+// User strings (ids, column names, segment names) are only ever set with
+// textContent, never parsed as markup.
+
+import { Segmenter } from './client.js';
+import { segmentSizes, segmentColor } from './charts.js';
+
+const SAMPLE_URL = new URL('./sample/customers.csv', import.meta.url);
+
+/** @template {HTMLElement} T @param {string} id @returns {T} */
+const $ = (id) => /** @type {T} */ (document.getElementById(id));
+
+const els = {
+  file: /** @type {HTMLInputElement} */ ($('file')),
+  drop: $('drop'),
+  sample: /** @type {HTMLButtonElement} */ ($('sample')),
+  source: $('source'),
+  k: /** @type {HTMLSelectElement} */ ($('k')),
+  scale: /** @type {HTMLSelectElement} */ ($('scale')),
+  run: /** @type {HTMLButtonElement} */ ($('run')),
+  cancel: /** @type {HTMLButtonElement} */ ($('cancel')),
+  progress: /** @type {HTMLProgressElement} */ ($('progress')),
+  status: $('status'),
+  error: $('error'),
+  results: $('results'),
+  cards: $('cards'),
+  chart: $('sizes-chart'),
+  segments: /** @type {HTMLTableElement} */ ($('segments-table')),
+  profile: /** @type {HTMLTableElement} */ ($('profile-table')),
+  warningsBox: /** @type {HTMLDetailsElement} */ ($('warnings-box')),
+  warnings: $('warnings'),
+  dlLabels: /** @type {HTMLButtonElement} */ ($('dl-labels')),
+  dlReport: /** @type {HTMLButtonElement} */ ($('dl-report')),
+};
+
+const segmenter = new Segmenter();
+/** @type {{ name: string, bytes: Uint8Array } | null} */
+let data = null;
+/** @type {import('./types').Result | null} */
+let last = null;
+
+/** @param {string} name @param {ArrayBuffer} buf */
+function setData(name, buf) {
+  data = { name, bytes: new Uint8Array(buf) };
+  els.source.textContent = `${name} — ${formatBytes(buf.byteLength)}`;
+  els.run.disabled = false;
+  void run();
+}
+
+async function run() {
+  if (!data) return;
+  /** @type {number | 'auto'} */
+  const k = els.k.value === 'auto' ? 'auto' : Number(els.k.value);
+  const options = { k, scale: /** @type {any} */ (els.scale.value), seed: 0 };
+  els.error.hidden = true;
+  els.cancel.hidden = false;
+  els.progress.hidden = false;
+  els.status.textContent = 'Working…';
+  const started = performance.now();
+  try {
+    const result = await segmenter.segment(data.bytes, options, {
+      onProgress: (p) => {
+        els.status.textContent = p.stage === 'parse' ? 'Reading the file…' : p.stage === 'segment' ? 'Finding segments…' : 'Done';
+      },
+    });
+    last = result;
+    render(result.report);
+    els.status.textContent = `Done in ${Math.round(performance.now() - started)} ms`;
+  } catch (e) {
+    const err = /** @type {import('./errors.js').SeglensError} */ (e);
+    if (err.code === 'cancelled') {
+      els.status.textContent = 'Cancelled';
+    } else {
+      els.status.textContent = '';
+      showError(err.message);
+    }
+  } finally {
+    els.cancel.hidden = true;
+    els.progress.hidden = true;
+  }
+}
+
+/** @param {string} message */
+function showError(message) {
+  els.error.textContent = message.split('\n')[0];
+  els.error.hidden = false;
+  els.results.hidden = true;
+}
+
+/**
+ * @param {string} tag
+ * @param {string | number} [text]
+ * @param {string} [cls]
+ */
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** @param {HTMLTableElement} table @param {string[]} head @param {(string | number | Node)[][]} rows */
+function fillTable(table, head, rows) {
+  table.replaceChildren();
+  const thead = table.createTHead().insertRow();
+  for (const h of head) {
+    const th = el('th', h);
+    th.setAttribute('scope', 'col');
+    thead.append(th);
+  }
+  const body = table.createTBody();
+  for (const r of rows) {
+    const tr = body.insertRow();
+    for (const c of r) {
+      const td = tr.insertCell();
+      if (c instanceof Node) td.append(c);
+      else td.textContent = String(c);
+    }
+  }
+}
+
+/** @param {number} v */
+function fmt(v) {
+  if (!Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  return v.toLocaleString('en-US', { maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 2 : 3 });
+}
+
+/** @param {number} n */
+function formatBytes(n) {
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
+}
+
+/** @param {import('./types').Segment} s */
+function swatch(s) {
+  const span = el('span', s.name);
+  const dot = el('span', '', 'swatch');
+  dot.style.background = segmentColor(s.id);
+  dot.setAttribute('aria-hidden', 'true');
+  span.prepend(dot);
+  return span;
+}
+
+/** @param {import('./types').Report} r */
+function render(r) {
+  els.results.hidden = false;
+  const m = r.metrics;
+  const cards = [
+    ['Customers', fmt(r.customers)],
+    ['Segments', String(r.k)],
+    ['Silhouette', m.silhouette === null ? '–' : m.silhouette.toFixed(3)],
+    ['Rows skipped', fmt(r.rows_skipped)],
+  ];
+  els.cards.replaceChildren(
+    ...cards.map(([label, value]) => {
+      const c = el('div', undefined, 'card');
+      c.append(el('span', value, 'value'), el('span', label, 'label'));
+      return c;
+    }),
+  );
+  els.chart.replaceChildren(segmentSizes(r, Math.max(320, Math.min(els.chart.clientWidth || 720, 900))));
+  fillTable(
+    els.segments,
+    ['#', 'Segment', 'Customers', 'Share', 'Description'],
+    r.segments.map((s) => [s.id, swatch(s), fmt(s.size), `${(s.share * 100).toFixed(1)} %`, s.rule]),
+  );
+  fillTable(
+    els.profile,
+    ['Segment', ...r.features],
+    r.segments.map((s) => [swatch(s), ...r.features.map((f) => fmt(s.profile[f]))]),
+  );
+  els.warnings.replaceChildren(...r.warnings.map((w) => el('li', w.line === null ? w.message : `line ${w.line}: ${w.message}`)));
+  els.warningsBox.hidden = r.warnings.length === 0;
+}
+
+/** @param {string} name @param {string} type @param {string} text */
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+els.file.addEventListener('change', async () => {
+  const f = els.file.files?.[0];
+  if (f) setData(f.name, await f.arrayBuffer());
+});
+els.drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  els.drop.classList.add('over');
+});
+els.drop.addEventListener('dragleave', () => els.drop.classList.remove('over'));
+els.drop.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  els.drop.classList.remove('over');
+  const f = e.dataTransfer?.files?.[0];
+  if (f) setData(f.name, await f.arrayBuffer());
+});
+els.sample.addEventListener('click', async () => {
+  const res = await fetch(SAMPLE_URL);
+  setData('sample: customers.csv (3,000 customers of an online shop)', await res.arrayBuffer());
+});
+els.run.addEventListener('click', () => void run());
+els.k.addEventListener('change', () => void run());
+els.scale.addEventListener('change', () => void run());
+els.cancel.addEventListener('click', () => segmenter.cancel());
+els.dlLabels.addEventListener('click', () => last && download('seglens-labels.csv', 'text/csv', last.labelsCsv));
+els.dlReport.addEventListener('click', () => last && download('seglens-report.json', 'application/json', last.reportJson));

@@ -1,0 +1,32 @@
+// seglens for Node: loads the same Wasm from disk (no flags, no fetch) and
+// runs the core on the calling thread.
+
+import { readFileSync } from 'node:fs';
+import { initSync } from './pkg/seglens.js';
+import { runSegmentation, wasmVersion } from './core.js';
+import { SeglensError } from './errors.js';
+
+initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
+
+/**
+ * Segments customers.
+ * @param {string | Uint8Array | ArrayBuffer} input  CSV text or bytes, one row per customer
+ * @param {import('./types').Options} [options]
+ * @returns {Promise<import('./types').Result>}
+ */
+export async function segment(input, options = {}) {
+  return runSegmentation(toBytes(input), options);
+}
+
+/**
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @returns {Uint8Array}
+ */
+export function toBytes(input) {
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  throw new SeglensError('input must be a string, Uint8Array or ArrayBuffer', { code: 'bad_input' });
+}
+
+export { runSegmentation, wasmVersion, SeglensError };
