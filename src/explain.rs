@@ -26,9 +26,7 @@ pub fn summarise(
 ) -> Vec<SegmentSummary> {
     let n = raw.nrows().max(1);
     let d = raw.ncols();
-    let pop = raw
-        .mean_axis(Axis(0))
-        .unwrap_or_else(|| ndarray::Array1::zeros(d));
+    let pop = raw.mean_axis(Axis(0)).unwrap_or_else(|| ndarray::Array1::zeros(d));
     let mut sums = Array2::<f64>::zeros((k, d));
     let mut ssums = Array2::<f64>::zeros((k, d));
     let mut sizes = vec![0u64; k];
@@ -49,23 +47,14 @@ pub fn summarise(
             let denom = size.max(1) as f64;
             let mean: Vec<f64> = sums.row(c).iter().map(|v| v / denom).collect();
             let centre: Vec<f64> = ssums.row(c).iter().map(|v| v / denom).collect();
-            let profile: BTreeMap<String, f64> =
-                names.iter().cloned().zip(mean.iter().copied()).collect();
+            let profile: BTreeMap<String, f64> = names.iter().cloned().zip(mean.iter().copied()).collect();
             let lift = names
                 .iter()
                 .zip(mean.iter().zip(pop.iter()))
                 .map(|(f, (m, p))| (f.clone(), if *p != 0.0 { m / p } else { f64::NAN }))
                 .collect();
             let (name, rule) = describe(&centre, &mean, names, c);
-            SegmentSummary {
-                id: c as u32,
-                name,
-                size,
-                share: size as f64 / n as f64,
-                profile,
-                lift,
-                rule,
-            }
+            SegmentSummary { id: c as u32, name, size, share: size as f64 / n as f64, profile, lift, rule }
         })
         .collect()
 }
@@ -75,37 +64,19 @@ pub fn summarise(
 fn describe(centre: &[f64], mean: &[f64], names: &[String], id: usize) -> (String, String) {
     let mut order: Vec<usize> = (0..centre.len()).collect();
     order.sort_by(|&a, &b| centre[b].abs().total_cmp(&centre[a].abs()).then(a.cmp(&b)));
-    let top: Vec<usize> = order
-        .into_iter()
-        .take(NAME_FEATURES)
-        .filter(|&j| centre[j].abs() >= TYPICAL)
-        .collect();
+    let top: Vec<usize> = order.into_iter().take(NAME_FEATURES).filter(|&j| centre[j].abs() >= TYPICAL).collect();
     if top.is_empty() {
-        return (
-            format!("Typical customers ({})", id + 1),
-            "close to the average on every feature".into(),
-        );
+        return (format!("Typical customers ({})", id + 1), "close to the average on every feature".into());
     }
     let level = |z: f64| if z > 0.0 { "high" } else { "low" };
-    let words: Vec<String> = top
-        .iter()
-        .map(|&j| format!("{} {}", level(centre[j]), names[j]))
-        .collect();
+    let words: Vec<String> = top.iter().map(|&j| format!("{} {}", level(centre[j]), names[j])).collect();
     let mut name = words.join(", ");
     if let Some(first) = name.get(..1) {
         name = first.to_uppercase() + name.get(1..).unwrap_or("");
     }
     let rule = top
         .iter()
-        .map(|&j| {
-            format!(
-                "{} {} (mean {}, {:+.1} sd)",
-                names[j],
-                level(centre[j]),
-                fmt_num(mean[j]),
-                centre[j]
-            )
-        })
+        .map(|&j| format!("{} {} (mean {}, {:+.1} sd)", names[j], level(centre[j]), fmt_num(mean[j]), centre[j]))
         .collect::<Vec<_>>()
         .join("; ");
     (name, rule)

@@ -64,9 +64,7 @@ impl KChoice {
     /// `Some(k)` for a fixed k, `None` for auto.
     fn resolve(&self) -> Result<Option<u32>, OptionsError> {
         match self {
-            KChoice::Fixed(v) if v.fract() == 0.0 && *v >= 1.0 && *v <= u32::MAX as f64 => {
-                Ok(Some(*v as u32))
-            }
+            KChoice::Fixed(v) if v.fract() == 0.0 && *v >= 1.0 && *v <= u32::MAX as f64 => Ok(Some(*v as u32)),
             KChoice::Fixed(v) => Err(OptionsError::BadK(v.to_string())),
             KChoice::Named(s) if s == "auto" => Ok(None),
             KChoice::Named(s) => match s.parse::<u32>() {
@@ -160,15 +158,9 @@ impl Segmenter {
     /// Parses `bytes` (CSV/TSV of one row per customer).
     pub fn load(bytes: &[u8], options: &Options) -> Result<Segmenter, Error> {
         check_input(options)?;
-        let table_opts = TableOptions {
-            id_column: options.id_column.clone(),
-            features: None,
-        };
+        let table_opts = TableOptions { id_column: options.id_column.clone(), features: None };
         let table = read_customer_table(bytes, &table_opts)?;
-        Ok(Segmenter {
-            table,
-            options_used: table_opts,
-        })
+        Ok(Segmenter { table, options_used: table_opts })
     }
 
     pub fn table(&self) -> &CustomerTable {
@@ -188,10 +180,9 @@ impl Segmenter {
         }
         if options.id_column.is_some() && options.id_column != self.options_used.id_column {
             // A different id column changes the rows themselves: parse again is the caller's job.
-            return Err(OptionsError::UnsupportedInput(
-                "a different id column on loaded data; load again".into(),
-            )
-            .into());
+            return Err(
+                OptionsError::UnsupportedInput("a different id column on loaded data; load again".into()).into()
+            );
         }
         let k_choice = options.k.resolve()?;
         let seed = options.seed.unwrap_or_else(fresh_seed);
@@ -213,11 +204,8 @@ impl Segmenter {
         let n = x.nrows();
 
         let fit = |k: u32| -> Result<KMeansModel, Error> {
-            let params = KMeansParams::new(k)
-                .n_init(options.n_init)
-                .max_iter(options.max_iter)
-                .tol(options.tol)
-                .seed(seed);
+            let params =
+                KMeansParams::new(k).n_init(options.n_init).max_iter(options.max_iter).tol(options.tol).seed(seed);
             Ok(params.check(n)?.fit(&x))
         };
         let mut k_search = Vec::new();
@@ -269,7 +257,9 @@ impl Segmenter {
             } else if s.share > HUGE_SHARE && k > 1 {
                 warnings.push(Warning::general(format!(
                     "segment {} (\"{}\") holds {:.1} % of customers: k may be too low, or one feature dominates",
-                    s.id, s.name, s.share * 100.0
+                    s.id,
+                    s.name,
+                    s.share * 100.0
                 )));
             }
         }
@@ -314,11 +304,7 @@ fn select_features(t: &CustomerTable, wanted: Option<&[String]>) -> Result<Vec<u
             .feature_names
             .iter()
             .position(|f| f == w)
-            .or_else(|| {
-                t.feature_names
-                    .iter()
-                    .position(|f| f.eq_ignore_ascii_case(w))
-            })
+            .or_else(|| t.feature_names.iter().position(|f| f.eq_ignore_ascii_case(w)))
             .ok_or_else(|| crate::ingest::IngestError::UnknownColumn {
                 name: w.clone(),
                 available: t.feature_names.join(", "),
@@ -328,10 +314,7 @@ fn select_features(t: &CustomerTable, wanted: Option<&[String]>) -> Result<Vec<u
         }
     }
     if cols.is_empty() {
-        return Err(crate::ingest::IngestError::NoNumericColumns {
-            columns: t.feature_names.join(", "),
-        }
-        .into());
+        return Err(crate::ingest::IngestError::NoNumericColumns { columns: t.feature_names.join(", ") }.into());
     }
     Ok(cols)
 }
@@ -354,28 +337,18 @@ fn order_segments(labels: &[u32], k: usize) -> Vec<u32> {
     for (rank, &old) in order.iter().enumerate() {
         new_id[old] = rank as u32;
     }
-    labels
-        .iter()
-        .map(|&l| new_id.get(l as usize).copied().unwrap_or(0))
-        .collect()
+    labels.iter().map(|&l| new_id.get(l as usize).copied().unwrap_or(0)).collect()
 }
 
 /// The labels CSV of DESIGN.md: `id,segment,name`, one row per customer in
 /// input order, quoted per RFC 4180 where needed.
 pub fn labels_csv(ids: &[String], seg: &Segmentation) -> Result<String, Error> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let out = |e: csv::Error| Error::Output(e.to_string());
     w.write_record(["id", "segment", "name"]).map_err(out)?;
     for (id, &l) in ids.iter().zip(&seg.labels) {
-        let name = seg
-            .report
-            .segments
-            .get(l as usize)
-            .map_or("", |s| s.name.as_str());
-        w.write_record([id.as_str(), &l.to_string(), name])
-            .map_err(out)?;
+        let name = seg.report.segments.get(l as usize).map_or("", |s| s.name.as_str());
+        w.write_record([id.as_str(), &l.to_string(), name]).map_err(out)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Output(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| Error::Output(e.to_string()))
@@ -394,10 +367,7 @@ mod tests {
 
     #[test]
     fn segments_are_ordered_by_size_then_first_appearance() {
-        assert_eq!(
-            order_segments(&[2, 0, 0, 1, 2, 2], 3),
-            vec![0, 1, 1, 2, 0, 0]
-        );
+        assert_eq!(order_segments(&[2, 0, 0, 1, 2, 2], 3), vec![0, 1, 1, 2, 0, 0]);
         assert_eq!(order_segments(&[1, 0], 2), vec![0, 1]);
     }
 
@@ -414,14 +384,8 @@ mod tests {
     #[test]
     fn labels_csv_quotes_ids() {
         let csv = "id,x\n\"a,b\",1\nc,5\nd,6\n";
-        let (s, seg) = segment_bytes(
-            csv.as_bytes(),
-            &Options {
-                k: KChoice::Fixed(2.0),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let (s, seg) =
+            segment_bytes(csv.as_bytes(), &Options { k: KChoice::Fixed(2.0), ..Default::default() }).unwrap();
         let out = labels_csv(s.ids(), &seg).unwrap();
         let first = out.lines().nth(1).unwrap();
         assert!(first.starts_with("\"a,b\","), "{out}");

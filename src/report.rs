@@ -20,16 +20,10 @@ pub struct Warning {
 
 impl Warning {
     pub fn at(line: u64, message: impl Into<String>) -> Self {
-        Warning {
-            line: Some(line),
-            message: message.into(),
-        }
+        Warning { line: Some(line), message: message.into() }
     }
     pub fn general(message: impl Into<String>) -> Self {
-        Warning {
-            line: None,
-            message: message.into(),
-        }
+        Warning { line: None, message: message.into() }
     }
 }
 
@@ -52,9 +46,7 @@ impl Warnings {
     pub fn into_vec(mut self) -> Vec<Warning> {
         let dropped = self.total.saturating_sub(self.items.len() as u64);
         if dropped > 0 {
-            self.items.push(Warning::general(format!(
-                "… and {dropped} more warnings not shown"
-            )));
+            self.items.push(Warning::general(format!("… and {dropped} more warnings not shown")));
         }
         self.items
     }
@@ -139,8 +131,7 @@ impl Report {
     /// Pretty JSON with a trailing newline. Produced by serde_json in Rust on
     /// every surface so the bytes are identical natively, in Node and in the browser.
     pub fn to_json(&self) -> Result<String, crate::Error> {
-        let mut s =
-            serde_json::to_string_pretty(self).map_err(|e| crate::Error::Output(e.to_string()))?;
+        let mut s = serde_json::to_string_pretty(self).map_err(|e| crate::Error::Output(e.to_string()))?;
         s.push('\n');
         Ok(s)
     }

@@ -11,10 +11,7 @@ use seglens::{labels_csv, segment_bytes, KChoice, Options};
 fn native_and_wasm_cli_outputs_are_byte_identical() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if !root.join("www/pkg/seglens_bg.wasm").exists() {
-        assert!(
-            std::env::var_os("SEGLENS_REQUIRE_WASM").is_none(),
-            "www/pkg missing: run npm run build:wasm"
-        );
+        assert!(std::env::var_os("SEGLENS_REQUIRE_WASM").is_none(), "www/pkg missing: run npm run build:wasm");
         eprintln!("skipping: www/pkg not built (npm test builds it first)");
         return;
     }
@@ -24,16 +21,7 @@ fn native_and_wasm_cli_outputs_are_byte_identical() {
     let (labels, report) = (out.join("l.csv"), out.join("r.json"));
     let status = Command::new("node")
         .arg(root.join("www/cli.mjs"))
-        .args([
-            "segment",
-            fixture.to_str().unwrap(),
-            "--k",
-            "5",
-            "--seed",
-            "42",
-            "--scale",
-            "robust",
-        ])
+        .args(["segment", fixture.to_str().unwrap(), "--k", "5", "--seed", "42", "--scale", "robust"])
         .arg("--labels")
         .arg(&labels)
         .arg("--report")
@@ -42,19 +30,9 @@ fn native_and_wasm_cli_outputs_are_byte_identical() {
         .expect("node must be installed");
     assert!(status.success());
     let bytes = std::fs::read(&fixture).unwrap();
-    let opts = Options {
-        k: KChoice::Fixed(5.0),
-        seed: Some(42),
-        scale: "robust".parse().unwrap(),
-        ..Options::default()
-    };
+    let opts =
+        Options { k: KChoice::Fixed(5.0), seed: Some(42), scale: "robust".parse().unwrap(), ..Options::default() };
     let (s, seg) = segment_bytes(&bytes, &opts).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(&report).unwrap(),
-        seg.report.to_json().unwrap()
-    );
-    assert_eq!(
-        std::fs::read_to_string(&labels).unwrap(),
-        labels_csv(s.ids(), &seg).unwrap()
-    );
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), seg.report.to_json().unwrap());
+    assert_eq!(std::fs::read_to_string(&labels).unwrap(), labels_csv(s.ids(), &seg).unwrap());
 }

@@ -24,37 +24,25 @@ fn squares_are_recovered_exactly_for_every_seed() {
         let m = KMeansParams::new(3).seed(seed).check(12).unwrap().fit(&x);
         for sq in 0..3 {
             let l = m.labels[sq * 4];
-            assert!(
-                m.labels[sq * 4..sq * 4 + 4].iter().all(|&o| o == l),
-                "seed {seed}: {:?}",
-                m.labels
-            );
+            assert!(m.labels[sq * 4..sq * 4 + 4].iter().all(|&o| o == l), "seed {seed}: {:?}", m.labels);
             let c = m.centroids.row(l as usize);
             let want = [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]][sq];
             assert_eq!([c[0], c[1]], want, "seed {seed}");
         }
         // every point is sqrt(2) from its centre: inertia = 12 * 2
-        assert!(
-            (m.inertia - 24.0).abs() < 1e-9,
-            "seed {seed}: {}",
-            m.inertia
-        );
+        assert!((m.inertia - 24.0).abs() < 1e-9, "seed {seed}: {}", m.inertia);
     }
 }
 
 #[test]
 fn k_larger_than_n_is_a_clear_error() {
     let e = KMeansParams::new(20).check(12).unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "k = 20 is larger than the number of customers (12); choose k <= 12"
-    );
+    assert_eq!(e.to_string(), "k = 20 is larger than the number of customers (12); choose k <= 12");
 }
 
 fn matrix() -> impl Strategy<Value = Array2<f64>> {
     (1usize..40, 1usize..4).prop_flat_map(|(n, d)| {
-        prop::collection::vec(-100.0f64..100.0, n * d)
-            .prop_map(move |v| Array2::from_shape_vec((n, d), v).unwrap())
+        prop::collection::vec(-100.0f64..100.0, n * d).prop_map(move |v| Array2::from_shape_vec((n, d), v).unwrap())
     })
 }
 

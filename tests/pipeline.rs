@@ -5,10 +5,7 @@ use seglens::{labels_csv, segment_bytes, KChoice, Options};
 const SHOP: &[u8] = include_bytes!("fixtures/shop_400.csv");
 
 fn opts(k: u32) -> Options {
-    Options {
-        k: KChoice::Fixed(k as f64),
-        ..Options::default()
-    }
+    Options { k: KChoice::Fixed(k as f64), ..Options::default() }
 }
 
 #[test]
@@ -20,10 +17,7 @@ fn report_fields_are_consistent() {
     assert_eq!(r.segments.iter().map(|s| s.size).sum::<u64>(), 400);
     let share: f64 = r.segments.iter().map(|s| s.share).sum();
     assert!((share - 1.0).abs() < 1e-12);
-    assert!(r
-        .metrics
-        .silhouette
-        .is_some_and(|v| (-1.0..=1.0).contains(&v)));
+    assert!(r.metrics.silhouette.is_some_and(|v| (-1.0..=1.0).contains(&v)));
     let csv = labels_csv(s.ids(), &seg).unwrap();
     assert_eq!(csv.lines().count(), 401);
     assert!(csv.starts_with("id,segment,name\nC100001,"));
@@ -31,48 +25,16 @@ fn report_fields_are_consistent() {
 
 #[test]
 fn same_seed_same_json_other_seed_still_valid() {
-    let a = segment_bytes(
-        SHOP,
-        &Options {
-            seed: Some(5),
-            ..opts(3)
-        },
-    )
-    .unwrap()
-    .1;
-    let b = segment_bytes(
-        SHOP,
-        &Options {
-            seed: Some(5),
-            ..opts(3)
-        },
-    )
-    .unwrap()
-    .1;
+    let a = segment_bytes(SHOP, &Options { seed: Some(5), ..opts(3) }).unwrap().1;
+    let b = segment_bytes(SHOP, &Options { seed: Some(5), ..opts(3) }).unwrap().1;
     assert_eq!(a.report.to_json().unwrap(), b.report.to_json().unwrap());
     assert_eq!(a.labels, b.labels);
 }
 
 #[test]
 fn unseeded_run_reports_the_seed_it_used() {
-    let a = segment_bytes(
-        SHOP,
-        &Options {
-            seed: None,
-            ..opts(3)
-        },
-    )
-    .unwrap()
-    .1;
-    let again = segment_bytes(
-        SHOP,
-        &Options {
-            seed: Some(a.report.seed),
-            ..opts(3)
-        },
-    )
-    .unwrap()
-    .1;
+    let a = segment_bytes(SHOP, &Options { seed: None, ..opts(3) }).unwrap().1;
+    let again = segment_bytes(SHOP, &Options { seed: Some(a.report.seed), ..opts(3) }).unwrap().1;
     assert_eq!(a.labels, again.labels);
 }
 

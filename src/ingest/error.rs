@@ -18,13 +18,15 @@ pub enum IngestError {
     #[error("column \"{name}\" not found; available columns: {available}")]
     UnknownColumn { name: String, available: String },
     #[error("column \"{name}\" is not numeric (line {line}: \"{value}\"); choose numeric columns for features")]
-    NotNumeric {
-        name: String,
-        line: u64,
-        value: String,
-    },
+    NotNumeric { name: String, line: u64, value: String },
     #[error("line {line}: {message}")]
     Csv { line: u64, message: String },
+    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    Json { line: u64, column: u64, message: String },
+    #[error("no {role} column found (columns: {columns}); name it with {flag}")]
+    MissingRole { role: &'static str, flag: &'static str, columns: String },
+    #[error("column \"{name}\" cannot be read as timestamps (line {line}: \"{value}\"); use ISO dates like 2024-03-01, or choose another --time-column")]
+    NotTime { name: String, line: u64, value: String },
 }
 
 impl IngestError {
@@ -33,27 +35,29 @@ impl IngestError {
         match self {
             IngestError::Empty | IngestError::HeaderOnly => "empty_input",
             IngestError::Binary { .. } => "binary_input",
-            IngestError::NoNumericColumns { .. } | IngestError::NotNumeric { .. } => {
-                "no_numeric_columns"
-            }
+            IngestError::NoNumericColumns { .. } | IngestError::NotNumeric { .. } => "no_numeric_columns",
             IngestError::NoUsableRows { .. } => "no_usable_rows",
             IngestError::UnknownColumn { .. } => "unknown_column",
             IngestError::Csv { .. } => "malformed_csv",
+            IngestError::Json { .. } => "malformed_json",
+            IngestError::MissingRole { .. } => "missing_column",
+            IngestError::NotTime { .. } => "bad_timestamps",
         }
     }
 
     pub fn line(&self) -> Option<u64> {
         match self {
-            IngestError::Csv { line, .. } | IngestError::NotNumeric { line, .. } => Some(*line),
+            IngestError::Csv { line, .. }
+            | IngestError::Json { line, .. }
+            | IngestError::NotNumeric { line, .. }
+            | IngestError::NotTime { line, .. } => Some(*line),
             _ => None,
         }
     }
 
     pub fn column(&self) -> Option<&str> {
         match self {
-            IngestError::UnknownColumn { name, .. } | IngestError::NotNumeric { name, .. } => {
-                Some(name)
-            }
+            IngestError::UnknownColumn { name, .. } | IngestError::NotNumeric { name, .. } => Some(name),
             _ => None,
         }
     }

@@ -1,16 +1,21 @@
-//! Reading what users bring: bytes of CSV today (JSON, event logs and host
-//! columns grow here), turned into a typed per-customer table.
+//! Reading what users bring: CSV/TSV, JSON and JSON Lines, as a per-customer
+//! table or an event log, with types and roles inferred.
 //!
 //! Ingest never panics on user data. Row-level problems skip the row, count
 //! it and keep a warning with the line number and value; file-level problems
 //! are one [`IngestError`] that says what to do.
 
 mod error;
+pub mod infer;
 mod sniff;
+pub mod source;
 mod table;
+pub mod time;
 mod value;
 
 pub use error::IngestError;
 pub use sniff::{decode_text, sniff_delimiter, Decoded};
 pub use table::{read_customer_table, CustomerTable, TableOptions};
 pub use value::{is_null, parse_number};
+pub mod events;
+pub mod roles;

@@ -33,17 +33,11 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded<'_>, IngestError> {
         return Err(IngestError::Binary { offset, byte: 0 });
     }
     match std::str::from_utf8(body) {
-        Ok(text) => Ok(Decoded {
-            text: Cow::Borrowed(text),
-            lossy_from_line: None,
-        }),
+        Ok(text) => Ok(Decoded { text: Cow::Borrowed(text), lossy_from_line: None }),
         Err(e) => {
             let valid = &body[..e.valid_up_to()];
             let line = 1 + valid.iter().filter(|&&b| b == b'\n').count() as u64;
-            Ok(Decoded {
-                text: String::from_utf8_lossy(body),
-                lossy_from_line: Some(line),
-            })
+            Ok(Decoded { text: String::from_utf8_lossy(body), lossy_from_line: Some(line) })
         }
     }
 }
@@ -66,10 +60,7 @@ fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Decoded<'static> {
     if bytes.len() % 2 == 1 {
         lossy_from_line.get_or_insert(line);
     }
-    Decoded {
-        text: Cow::Owned(text),
-        lossy_from_line,
-    }
+    Decoded { text: Cow::Owned(text), lossy_from_line }
 }
 
 /// Candidate delimiters, in order of preference on a tie.
@@ -83,16 +74,9 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     let sample = sample_lines(text, 50);
     let mut best = (b',', 0usize, 0usize); // (delimiter, consistent rows, fields)
     for &d in &DELIMITERS {
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(d)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(sample.as_bytes());
-        let counts: Vec<usize> = rdr
-            .byte_records()
-            .map_while(|r| r.ok())
-            .map(|r| r.len())
-            .collect();
+        let mut rdr =
+            csv::ReaderBuilder::new().delimiter(d).has_headers(false).flexible(true).from_reader(sample.as_bytes());
+        let counts: Vec<usize> = rdr.byte_records().map_while(|r| r.ok()).map(|r| r.len()).collect();
         let Some(&first) = counts.first() else {
             continue;
         };
@@ -151,10 +135,7 @@ mod tests {
     #[test]
     fn binary_and_empty_are_refused() {
         assert_eq!(decode_text(b"").unwrap_err(), IngestError::Empty);
-        assert!(matches!(
-            decode_text(b"PK\x03\x04\x00\x00"),
-            Err(IngestError::Binary { offset: 4, .. })
-        ));
+        assert!(matches!(decode_text(b"PK\x03\x04\x00\x00"), Err(IngestError::Binary { offset: 4, .. })));
     }
 
     #[test]

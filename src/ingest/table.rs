@@ -1,17 +1,17 @@
 //! A per-customer table: one row per customer, an id column and numeric
 //! feature columns (what a CRM or warehouse export usually looks like).
 //!
-//! Column types are inferred from the first [`SAMPLE_ROWS`] rows; the rest
+//! Column types are inferred from the first rows (`source::SAMPLE_ROWS`); the rest
 //! stream through without being held as text. A row that does not fit
 //! (ragged, unreadable number, missing id) is skipped, counted and reported.
 
 use ndarray::Array2;
 
-use super::{decode_text, is_null, parse_number, sniff_delimiter, IngestError};
+use super::infer::numeric_counts;
+use super::source::{decode_and_open, Row};
+use super::{is_null, parse_number, IngestError};
 use crate::report::{Warning, Warnings};
 
-/// Rows read before column types are decided.
-const SAMPLE_ROWS: usize = 1000;
 /// Column names that mean "this is the customer id", compared after
 /// lower-casing and dropping everything but letters and digits.
 const ID_NAMES: [&str; 12] = [
@@ -57,12 +57,7 @@ pub struct CustomerTable {
     pub warnings: Warnings,
 }
 
-struct Row {
-    line: u64,
-    fields: csv::StringRecord,
-}
-
-/// Reads CSV/TSV bytes into a [`CustomerTable`].
+/// Reads CSV/TSV/JSON/JSONL bytes into a [`CustomerTable`].
 ///
 /// ```
 /// use seglens::ingest::{read_customer_table, TableOptions};
@@ -71,58 +66,16 @@ struct Row {
 /// assert_eq!(t.feature_names, ["spend", "visits"]);
 /// assert!(t.values[[1, 1]].is_nan()); // NA is missing, imputed later
 /// ```
-pub fn read_customer_table(
-    bytes: &[u8],
-    opts: &TableOptions,
-) -> Result<CustomerTable, IngestError> {
-    let decoded = decode_text(bytes)?;
-    let mut warnings = Warnings::default();
-    if let Some(line) = decoded.lossy_from_line {
-        warnings.push(Warning::at(
-            line,
-            "invalid UTF-8 replaced by \u{FFFD}; save the file as UTF-8 to keep these characters",
-        ));
-    }
-    let text: &str = &decoded.text;
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = rdr.records();
-
-    let mut sample: Vec<Row> = Vec::new();
-    let mut csv_errors = 0u64;
-    for rec in records.by_ref() {
-        match rec {
-            Ok(fields) => {
-                let line = fields.position().map_or(0, |p| p.line());
-                sample.push(Row { line, fields });
-            }
-            Err(e) => {
-                csv_errors += 1;
-                warnings.push(Warning::at(
-                    csv_line(&e),
-                    format!("unreadable row skipped: {e}"),
-                ));
-            }
-        }
-        if sample.len() > SAMPLE_ROWS {
-            break;
-        }
-    }
-    if sample.is_empty() {
-        return Err(IngestError::Empty);
-    }
-    let has_header = looks_like_header(&sample);
-    let names = column_names(&sample, has_header, &mut warnings);
-    let data_start = usize::from(has_header);
-    if sample.len() <= data_start {
-        return Err(IngestError::HeaderOnly);
-    }
-    let numeric = numeric_columns(&sample[data_start..], names.len());
+pub fn read_customer_table(bytes: &[u8], opts: &TableOptions) -> Result<CustomerTable, IngestError> {
+    let mut hold = None;
+    let mut src = decode_and_open(bytes, &mut hold)?;
+    let names = std::mem::take(&mut src.names);
+    let sample = std::mem::take(&mut src.sample);
+    let mut warnings = std::mem::take(&mut src.warnings);
+    let csv_errors = src.unreadable;
+    let numeric: Vec<bool> = (0..names.len()).map(|i| numeric_counts(&sample, i).is_mostly_numeric()).collect();
     let id_idx = choose_id_column(opts, &names, &numeric)?;
-    let feature_idx = choose_features(opts, &names, &numeric, id_idx, &sample[data_start..])?;
+    let feature_idx = choose_features(opts, &names, &numeric, id_idx, &sample)?;
     let ignored_columns = (0..names.len())
         .filter(|&i| Some(i) != id_idx && !feature_idx.contains(&i))
         .map(|i| names[i].clone())
@@ -140,26 +93,16 @@ pub fn read_customer_table(
         first_problem: None,
         warnings: &mut warnings,
     };
-    for row in sample.drain(..).skip(data_start) {
-        out.add(&row);
+    for row in &sample {
+        out.add(row);
     }
-    for rec in records {
+    for rec in src.rest() {
         match rec {
-            Ok(fields) => {
-                let line = fields.position().map_or(0, |p| p.line());
-                out.add(&Row { line, fields });
-            }
-            Err(e) => out.skip(csv_line(&e), format!("unreadable row skipped: {e}")),
+            Ok(row) => out.add(&row),
+            Err(w) => out.skip(w.line.unwrap_or(0), w.message),
         }
     }
-    let Builder {
-        ids,
-        flat,
-        rows_read,
-        rows_skipped,
-        first_problem,
-        ..
-    } = out;
+    let Builder { ids, flat, rows_read, rows_skipped, first_problem, .. } = out;
     if ids.is_empty() {
         return Err(IngestError::NoUsableRows {
             skipped: rows_skipped,
@@ -167,11 +110,8 @@ pub fn read_customer_table(
         });
     }
     let n = ids.len();
-    let values =
-        Array2::from_shape_vec((n, feature_idx.len()), flat).map_err(|e| IngestError::Csv {
-            line: 0,
-            message: e.to_string(),
-        })?;
+    let values = Array2::from_shape_vec((n, feature_idx.len()), flat)
+        .map_err(|e| IngestError::Csv { line: 0, message: e.to_string() })?;
     Ok(CustomerTable {
         ids,
         id_column: id_idx.map(|i| names[i].clone()),
@@ -201,32 +141,21 @@ impl Builder<'_> {
     fn skip(&mut self, line: u64, message: String) {
         self.rows_read += 1;
         self.rows_skipped += 1;
-        self.first_problem
-            .get_or_insert_with(|| format!("line {line}: {message}"));
+        self.first_problem.get_or_insert_with(|| format!("line {line}: {message}"));
         self.warnings.push(Warning::at(line, message));
     }
 
     fn add(&mut self, row: &Row) {
         let f = &row.fields;
         if f.len() != self.width {
-            return self.skip(
-                row.line,
-                format!(
-                    "expected {} fields, found {}; row skipped",
-                    self.width,
-                    f.len()
-                ),
-            );
+            return self.skip(row.line, format!("expected {} fields, found {}; row skipped", self.width, f.len()));
         }
         let id = match self.id_idx {
             Some(i) => match f.get(i).map(str::trim) {
                 Some(v) if !is_null(v) => v.to_string(),
                 _ => {
                     let col = &self.names[i];
-                    return self.skip(
-                        row.line,
-                        format!("column \"{col}\": missing customer id; row skipped"),
-                    );
+                    return self.skip(row.line, format!("column \"{col}\": missing customer id; row skipped"));
                 }
             },
             None => format!("row-{}", row.line),
@@ -243,10 +172,7 @@ impl Builder<'_> {
                 let col = &self.names[i];
                 return self.skip(
                     row.line,
-                    format!(
-                        "column \"{col}\": cannot read \"{}\" as a number; row skipped",
-                        clip(cell)
-                    ),
+                    format!("column \"{col}\": cannot read \"{}\" as a number; row skipped", clip(cell)),
                 );
             }
         }
@@ -255,12 +181,8 @@ impl Builder<'_> {
     }
 }
 
-fn csv_line(e: &csv::Error) -> u64 {
-    e.position().map_or(0, |p| p.line())
-}
-
 /// Keeps quoted user values short in messages (a 1 MB cell must not become a 1 MB warning).
-fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 40;
     match s.char_indices().nth(MAX) {
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -268,113 +190,23 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// The first row is a header when none of its cells is a number, or when a
-/// column that is numeric below has text in the first row.
-fn looks_like_header(sample: &[Row]) -> bool {
-    let Some(first) = sample.first() else {
-        return false;
-    };
-    if first
-        .fields
-        .iter()
-        .all(|c| !is_null(c) && parse_number(c).is_none())
-    {
-        return true;
-    }
-    let rest = &sample[1..];
-    (0..first.fields.len()).any(|i| {
-        let head = first.fields.get(i).unwrap_or("");
-        parse_number(head).is_none() && !rest.is_empty() && is_numeric(rest, i)
-    })
-}
-
-fn column_names(sample: &[Row], has_header: bool, warnings: &mut Warnings) -> Vec<String> {
-    let width = sample.first().map_or(0, |r| r.fields.len());
-    let mut names: Vec<String> = Vec::with_capacity(width);
-    for i in 0..width {
-        let raw = if has_header {
-            sample[0].fields.get(i).unwrap_or("").trim()
-        } else {
-            ""
-        };
-        let mut name = if raw.is_empty() {
-            format!("column_{}", i + 1)
-        } else {
-            raw.to_string()
-        };
-        if names.contains(&name) {
-            let mut k = 2;
-            while names.contains(&format!("{name}_{k}")) {
-                k += 1;
-            }
-            let renamed = format!("{name}_{k}");
-            warnings.push(Warning::at(
-                1,
-                format!("duplicate column name \"{name}\" renamed to \"{renamed}\""),
-            ));
-            name = renamed;
-        }
-        names.push(name);
-    }
-    names
-}
-
-/// Counts of (non-missing, numeric) cells in column `i`.
-fn numeric_counts(rows: &[Row], i: usize) -> (usize, usize) {
-    let (mut present, mut numbers) = (0usize, 0usize);
-    for r in rows {
-        if let Some(c) = r.fields.get(i).filter(|c| !is_null(c)) {
-            present += 1;
-            numbers += usize::from(parse_number(c).is_some());
-        }
-    }
-    (present, numbers)
-}
-
-/// A column is numeric when its sampled, non-missing cells are numbers but
-/// for at most 10 % (at least one stray cell is tolerated, so a small file
-/// with one typo keeps its column); rows with the strays are skipped and
-/// reported.
-fn is_numeric(rows: &[Row], i: usize) -> bool {
-    let (present, numbers) = numeric_counts(rows, i);
-    let bad = present - numbers;
-    numbers > bad && bad <= (present / 10).max(1)
-}
-
-fn numeric_columns(rows: &[Row], width: usize) -> Vec<bool> {
-    (0..width).map(|i| is_numeric(rows, i)).collect()
-}
-
 fn find_column(names: &[String], wanted: &str) -> Result<usize, IngestError> {
     names
         .iter()
         .position(|n| n == wanted)
         .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(wanted)))
-        .ok_or_else(|| IngestError::UnknownColumn {
-            name: wanted.to_string(),
-            available: names.join(", "),
-        })
+        .ok_or_else(|| IngestError::UnknownColumn { name: wanted.to_string(), available: names.join(", ") })
 }
 
 fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .flat_map(char::to_lowercase)
-        .collect()
+    name.chars().filter(char::is_ascii_alphanumeric).flat_map(char::to_lowercase).collect()
 }
 
-fn choose_id_column(
-    opts: &TableOptions,
-    names: &[String],
-    numeric: &[bool],
-) -> Result<Option<usize>, IngestError> {
+fn choose_id_column(opts: &TableOptions, names: &[String], numeric: &[bool]) -> Result<Option<usize>, IngestError> {
     if let Some(wanted) = &opts.id_column {
         return find_column(names, wanted).map(Some);
     }
-    if let Some(i) = names
-        .iter()
-        .position(|n| ID_NAMES.contains(&normalise(n).as_str()))
-    {
+    if let Some(i) = names.iter().position(|n| ID_NAMES.contains(&normalise(n).as_str())) {
         return Ok(Some(i));
     }
     Ok(numeric.iter().position(|&is_num| !is_num))
@@ -393,17 +225,10 @@ fn choose_features(
             let i = find_column(names, w)?;
             if !numeric.get(i).copied().unwrap_or(false) {
                 let bad = data.iter().find_map(|r| {
-                    r.fields
-                        .get(i)
-                        .filter(|c| !is_null(c) && parse_number(c).is_none())
-                        .map(|c| (r.line, clip(c)))
+                    r.fields.get(i).filter(|c| !is_null(c) && parse_number(c).is_none()).map(|c| (r.line, clip(c)))
                 });
                 let (line, value) = bad.unwrap_or((0, String::new()));
-                return Err(IngestError::NotNumeric {
-                    name: names[i].clone(),
-                    line,
-                    value,
-                });
+                return Err(IngestError::NotNumeric { name: names[i].clone(), line, value });
             }
             if !idx.contains(&i) {
                 idx.push(i);
@@ -411,13 +236,9 @@ fn choose_features(
         }
         return Ok(idx);
     }
-    let idx: Vec<usize> = (0..names.len())
-        .filter(|&i| Some(i) != id_idx && numeric[i])
-        .collect();
+    let idx: Vec<usize> = (0..names.len()).filter(|&i| Some(i) != id_idx && numeric[i]).collect();
     if idx.is_empty() {
-        return Err(IngestError::NoNumericColumns {
-            columns: names.join(", "),
-        });
+        return Err(IngestError::NoNumericColumns { columns: names.join(", ") });
     }
     Ok(idx)
 }
@@ -452,27 +273,10 @@ mod tests {
         let t = read("id,x,y\na,1,2\nb,12;5,3\nc,1\n,4,4\nd,5,6\n").unwrap();
         assert_eq!(t.ids, ["a", "d"]);
         assert_eq!((t.rows_read, t.rows_skipped), (5, 3));
-        let msgs: Vec<_> = t
-            .warnings
-            .items
-            .iter()
-            .map(|w| (w.line, w.message.as_str()))
-            .collect();
-        assert_eq!(
-            msgs[0],
-            (
-                Some(3),
-                "column \"x\": cannot read \"12;5\" as a number; row skipped"
-            )
-        );
-        assert_eq!(
-            msgs[1],
-            (Some(4), "expected 3 fields, found 2; row skipped")
-        );
-        assert_eq!(
-            msgs[2],
-            (Some(5), "column \"id\": missing customer id; row skipped")
-        );
+        let msgs: Vec<_> = t.warnings.items.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(msgs[0], (Some(3), "column \"x\": cannot read \"12;5\" as a number; row skipped"));
+        assert_eq!(msgs[1], (Some(4), "expected 3 fields, found 2; row skipped"));
+        assert_eq!(msgs[2], (Some(5), "column \"id\": missing customer id; row skipped"));
     }
 
     #[test]
@@ -484,25 +288,13 @@ mod tests {
     #[test]
     fn file_level_errors_say_what_to_do() {
         assert_eq!(read("id,x\n").unwrap_err(), IngestError::HeaderOnly);
-        assert!(matches!(
-            read("name,city\nann,paris\n"),
-            Err(IngestError::NoNumericColumns { .. })
-        ));
-        assert!(matches!(
-            read("id,x\na,zz\nb,yy\n"),
-            Err(IngestError::NoNumericColumns { .. })
-        ));
+        assert!(matches!(read("name,city\nann,paris\n"), Err(IngestError::NoNumericColumns { .. })));
+        assert!(matches!(read("id,x\na,zz\nb,yy\n"), Err(IngestError::NoNumericColumns { .. })));
         let e = read_customer_table(
             b"id,x\na,1\n",
-            &TableOptions {
-                features: Some(vec!["nope".into()]),
-                ..Default::default()
-            },
+            &TableOptions { features: Some(vec!["nope".into()]), ..Default::default() },
         );
-        assert_eq!(
-            e.unwrap_err().to_string(),
-            "column \"nope\" not found; available columns: id, x"
-        );
+        assert_eq!(e.unwrap_err().to_string(), "column \"nope\" not found; available columns: id, x");
     }
 
     #[test]

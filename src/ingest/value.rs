@@ -21,9 +21,7 @@ pub fn parse_number(cell: &str) -> Option<f64> {
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
         return None;
     }
-    if t.bytes()
-        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
-    {
+    if t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') {
         return None;
     }
     t.parse::<f64>().ok().filter(|v| v.is_finite())
@@ -39,9 +37,7 @@ mod tests {
         assert_eq!(parse_number("-3.5"), Some(-3.5));
         assert_eq!(parse_number("1e3"), Some(1000.0));
         assert_eq!(parse_number(".5"), Some(0.5));
-        for bad in [
-            "", "abc", "inf", "-inf", "NaN", "12,5", "1e400", "0x10", "1.2.3",
-        ] {
+        for bad in ["", "abc", "inf", "-inf", "NaN", "12,5", "1e400", "0x10", "1.2.3"] {
             assert_eq!(parse_number(bad), None, "{bad:?}");
         }
     }

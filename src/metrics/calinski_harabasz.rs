@@ -22,9 +22,5 @@ pub fn calinski_harabasz(x: ArrayView2<f64>, labels: &[u32]) -> Option<f64> {
     for (row, &l) in x.rows().into_iter().zip(&g.labels) {
         intra += sq_dist(&row.to_vec(), g.centroids.row(l).as_slice()?);
     }
-    Some(if intra == 0.0 {
-        1.0
-    } else {
-        extra * (n - k) / (intra * (k - 1.0))
-    })
+    Some(if intra == 0.0 { 1.0 } else { extra * (n - k) / (intra * (k - 1.0)) })
 }

@@ -20,10 +20,7 @@ pub fn davies_bouldin(x: ArrayView2<f64>, labels: &[u32]) -> Option<f64> {
     }
     let c: Vec<Vec<f64>> = g.centroids.rows().into_iter().map(|r| r.to_vec()).collect();
     let close = |v: f64| v.abs() <= 1e-8; // numpy.allclose(v, 0) with atol 1e-8
-    let centre_d: Vec<Vec<f64>> = c
-        .iter()
-        .map(|a| c.iter().map(|b| dist(a, b)).collect())
-        .collect();
+    let centre_d: Vec<Vec<f64>> = c.iter().map(|a| c.iter().map(|b| dist(a, b)).collect()).collect();
     if intra.iter().all(|&v| close(v)) || centre_d.iter().flatten().all(|&v| close(v)) {
         return Some(0.0);
     }
@@ -31,11 +28,7 @@ pub fn davies_bouldin(x: ArrayView2<f64>, labels: &[u32]) -> Option<f64> {
     for i in 0..k {
         let worst = (0..k)
             .map(|j| {
-                let d = if centre_d[i][j] == 0.0 {
-                    f64::INFINITY
-                } else {
-                    centre_d[i][j]
-                };
+                let d = if centre_d[i][j] == 0.0 { f64::INFINITY } else { centre_d[i][j] };
                 (intra[i] + intra[j]) / d
             })
             .fold(f64::NEG_INFINITY, f64::max);

@@ -12,10 +12,7 @@ impl Groups {
         let mut values: Vec<u32> = labels.to_vec();
         values.sort_unstable();
         values.dedup();
-        let dense: Vec<usize> = labels
-            .iter()
-            .map(|l| values.binary_search(l).unwrap_or(0))
-            .collect();
+        let dense: Vec<usize> = labels.iter().map(|l| values.binary_search(l).unwrap_or(0)).collect();
         let k = values.len();
         let mut sizes = vec![0usize; k];
         let mut centroids = Array2::<f64>::zeros((k, x.ncols()));
@@ -29,11 +26,7 @@ impl Groups {
                 c /= s as f64;
             }
         }
-        Groups {
-            labels: dense,
-            sizes,
-            centroids,
-        }
+        Groups { labels: dense, sizes, centroids }
     }
 
     pub fn k(&self) -> usize {

@@ -47,10 +47,7 @@ pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[u32]) -> Option<Vec<f64>
             }
             let s = &sums[i * k..(i + 1) * k];
             let a = s[own] / (g.sizes[own] - 1) as f64;
-            let b = (0..k)
-                .filter(|&c| c != own)
-                .map(|c| s[c] / g.sizes[c] as f64)
-                .fold(f64::INFINITY, f64::min);
+            let b = (0..k).filter(|&c| c != own).map(|c| s[c] / g.sizes[c] as f64).fold(f64::INFINITY, f64::min);
             let m = a.max(b);
             if m > 0.0 {
                 (b - a) / m
@@ -68,20 +65,14 @@ pub fn silhouette(x: ArrayView2<f64>, labels: &[u32], seed: u64) -> Option<Silho
     let n = x.nrows();
     if n <= SILHOUETTE_EXACT_LIMIT {
         let s = silhouette_samples(x, labels)?;
-        return Some(Silhouette {
-            score: s.iter().sum::<f64>() / n as f64,
-            sample_size: n,
-        });
+        return Some(Silhouette { score: s.iter().sum::<f64>() / n as f64, sample_size: n });
     }
     let mut idx = sample(&mut seeded(seed), n, SILHOUETTE_EXACT_LIMIT).into_vec();
     idx.sort_unstable();
     let xs = x.select(Axis(0), &idx);
     let ls: Vec<u32> = idx.iter().filter_map(|&i| labels.get(i).copied()).collect();
     let s = silhouette_samples(xs.view(), &ls)?;
-    Some(Silhouette {
-        score: s.iter().sum::<f64>() / s.len() as f64,
-        sample_size: s.len(),
-    })
+    Some(Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() })
 }
 
 #[cfg(test)]

@@ -25,14 +25,8 @@ pub fn impute_median(x: &mut Array2<f64>) -> Vec<Imputed> {
         let mut present: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
         present.sort_by(f64::total_cmp);
         let value = median_sorted(&present).unwrap_or(0.0);
-        col.iter_mut()
-            .filter(|v| v.is_nan())
-            .for_each(|v| *v = value);
-        out.push(Imputed {
-            column: j,
-            count: missing,
-            value,
-        });
+        col.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = value);
+        out.push(Imputed { column: j, count: missing, value });
     }
     out
 }
@@ -44,28 +38,9 @@ mod tests {
 
     #[test]
     fn fills_with_median_and_reports() {
-        let mut x = array![
-            [1.0, f64::NAN],
-            [f64::NAN, f64::NAN],
-            [3.0, f64::NAN],
-            [10.0, f64::NAN]
-        ];
+        let mut x = array![[1.0, f64::NAN], [f64::NAN, f64::NAN], [3.0, f64::NAN], [10.0, f64::NAN]];
         let r = impute_median(&mut x);
-        assert_eq!(
-            r,
-            vec![
-                Imputed {
-                    column: 0,
-                    count: 1,
-                    value: 3.0
-                },
-                Imputed {
-                    column: 1,
-                    count: 4,
-                    value: 0.0
-                }
-            ]
-        );
+        assert_eq!(r, vec![Imputed { column: 0, count: 1, value: 3.0 }, Imputed { column: 1, count: 4, value: 0.0 }]);
         assert_eq!(x[[1, 0]], 3.0);
         assert!(x.iter().all(|v| v.is_finite()));
     }

@@ -46,9 +46,7 @@ impl FromStr for Scaling {
             "minmax" => Ok(Scaling::Minmax),
             "robust" => Ok(Scaling::Robust),
             "none" => Ok(Scaling::None),
-            other => Err(format!(
-                "unknown scaling \"{other}\"; use standard, minmax, robust or none"
-            )),
+            other => Err(format!("unknown scaling \"{other}\"; use standard, minmax, robust or none")),
         }
     }
 }
@@ -65,25 +63,15 @@ pub struct Scaler {
 impl Scaler {
     /// Learns the constants from complete (imputed) data.
     pub fn fit(x: &Array2<f64>, scaling: Scaling) -> Scaler {
-        let (center, scale) = x
-            .axis_iter(Axis(1))
-            .map(|col| constants(col, scaling))
-            .unzip();
-        Scaler {
-            scaling,
-            center,
-            scale,
-        }
+        let (center, scale) = x.axis_iter(Axis(1)).map(|col| constants(col, scaling)).unzip();
+        Scaler { scaling, center, scale }
     }
 
     /// Returns the scaled copy of `x`.
     pub fn transform(&self, x: &Array2<f64>) -> Array2<f64> {
         let mut out = x.clone();
         for (j, mut col) in out.axis_iter_mut(Axis(1)).enumerate() {
-            let (c, s) = (
-                self.center.get(j).copied().unwrap_or(0.0),
-                self.scale.get(j).copied().unwrap_or(1.0),
-            );
+            let (c, s) = (self.center.get(j).copied().unwrap_or(0.0), self.scale.get(j).copied().unwrap_or(1.0));
             col.mapv_inplace(|v| (v - c) / s);
         }
         out

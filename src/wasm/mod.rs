@@ -76,9 +76,7 @@ impl Session {
     }
 
     fn latest(&self) -> Result<&Segmentation, JsValue> {
-        self.last
-            .as_ref()
-            .ok_or_else(|| error_value("not_segmented", "call segment() first", None, None))
+        self.last.as_ref().ok_or_else(|| error_value("not_segmented", "call segment() first", None, None))
     }
 }
 

@@ -65,15 +65,10 @@ mod tests {
     #[test]
     fn picks_distinct_points_from_separated_groups() {
         // Three tight pairs far apart: k-means++ must seed one centre per pair.
-        let x = [
-            0.0, 0.0, 0.1, 0.0, 100.0, 0.0, 100.1, 0.0, 0.0, 100.0, 0.0, 100.1,
-        ];
+        let x = [0.0, 0.0, 0.1, 0.0, 100.0, 0.0, 100.1, 0.0, 0.0, 100.0, 0.0, 100.1];
         for seed in 0..20 {
             let c = kmeans_plus_plus(&x, 2, 3, &mut seeded(seed));
-            let mut groups: Vec<u32> = c
-                .chunks(2)
-                .map(|p| (p[0] > 50.0) as u32 + 2 * (p[1] > 50.0) as u32)
-                .collect();
+            let mut groups: Vec<u32> = c.chunks(2).map(|p| (p[0] > 50.0) as u32 + 2 * (p[1] > 50.0) as u32).collect();
             groups.sort();
             assert_eq!(groups, [0, 1, 2], "seed {seed}: {c:?}");
         }
@@ -82,9 +77,6 @@ mod tests {
     #[test]
     fn same_seed_same_centres() {
         let x: Vec<f64> = (0..200).map(|i| ((i * 37) % 101) as f64).collect();
-        assert_eq!(
-            kmeans_plus_plus(&x, 2, 5, &mut seeded(7)),
-            kmeans_plus_plus(&x, 2, 5, &mut seeded(7))
-        );
+        assert_eq!(kmeans_plus_plus(&x, 2, 5, &mut seeded(7)), kmeans_plus_plus(&x, 2, 5, &mut seeded(7)));
     }
 }

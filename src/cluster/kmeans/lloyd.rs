@@ -28,9 +28,7 @@ impl KMeansModel {
         let c = self.centroids.as_standard_layout();
         let centers = c.as_slice().unwrap_or(&[]);
         let d = self.centroids.ncols();
-        x.axis_iter(Axis(0))
-            .map(|r| nearest(&r.to_vec(), centers, d).0 as u32)
-            .collect()
+        x.axis_iter(Axis(0)).map(|r| nearest(&r.to_vec(), centers, d).0 as u32).collect()
     }
 }
 
@@ -63,13 +61,7 @@ pub(super) fn absolute_tol(x: &Array2<f64>, tol: f64) -> f64 {
 }
 
 /// One restart: k-means++ seeding, then Lloyd until convergence or `max_iter`.
-pub(super) fn run(
-    x: &Array2<f64>,
-    k: usize,
-    max_iter: u32,
-    tol: f64,
-    rng: &mut SegRng,
-) -> KMeansModel {
+pub(super) fn run(x: &Array2<f64>, k: usize, max_iter: u32, tol: f64, rng: &mut SegRng) -> KMeansModel {
     let xs = x.as_standard_layout();
     let data = xs.as_slice().unwrap_or(&[]);
     let (n, d) = (x.nrows(), x.ncols());
@@ -100,20 +92,10 @@ pub(super) fn run(
     if !strict {
         assign(data, d, &centers, &mut labels, &mut dists);
     }
-    let inertia = data
-        .chunks_exact(d.max(1))
-        .zip(&labels)
-        .map(|(p, &l)| sq_dist(p, row(&centers, d, l as usize)))
-        .sum();
-    let centroids =
-        Array2::from_shape_vec((k, d), centers).unwrap_or_else(|_| Array2::zeros((k, d)));
-    KMeansModel {
-        centroids,
-        labels,
-        inertia,
-        n_iter,
-        converged,
-    }
+    let inertia =
+        data.chunks_exact(d.max(1)).zip(&labels).map(|(p, &l)| sq_dist(p, row(&centers, d, l as usize))).sum();
+    let centroids = Array2::from_shape_vec((k, d), centers).unwrap_or_else(|_| Array2::zeros((k, d)));
+    KMeansModel { centroids, labels, inertia, n_iter, converged }
 }
 
 fn row(m: &[f64], d: usize, i: usize) -> &[f64] {
@@ -122,11 +104,7 @@ fn row(m: &[f64], d: usize, i: usize) -> &[f64] {
 
 /// E-step: nearest centre of every row, and the squared distance to it.
 fn assign(data: &[f64], d: usize, centers: &[f64], labels: &mut [u32], dists: &mut [f64]) {
-    for ((p, l), dist) in data
-        .chunks_exact(d.max(1))
-        .zip(labels.iter_mut())
-        .zip(dists.iter_mut())
-    {
+    for ((p, l), dist) in data.chunks_exact(d.max(1)).zip(labels.iter_mut()).zip(dists.iter_mut()) {
         let (j, dd) = nearest(p, centers, d);
         *l = j as u32;
         *dist = dd;
@@ -136,14 +114,7 @@ fn assign(data: &[f64], d: usize, centers: &[f64], labels: &mut [u32], dists: &m
 /// M-step: means of the assigned rows. An empty cluster is moved onto the
 /// row farthest from its own centre, which leaves its old cluster, exactly as
 /// scikit-learn's `_relocate_empty_clusters_dense`.
-fn update(
-    data: &[f64],
-    d: usize,
-    labels: &[u32],
-    dists: &[f64],
-    centers: &mut [f64],
-    counts: &mut [u64],
-) {
+fn update(data: &[f64], d: usize, labels: &[u32], dists: &[f64], centers: &mut [f64], counts: &mut [u64]) {
     centers.fill(0.0);
     counts.fill(0);
     for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {
@@ -184,14 +155,7 @@ mod tests {
     #[test]
     fn centres_are_means_of_their_members() {
         // Two obvious groups; the answer is known by construction.
-        let x = array![
-            [1.0, 1.0],
-            [1.0, 3.0],
-            [3.0, 1.0],
-            [3.0, 3.0],
-            [20.0, 20.0],
-            [22.0, 22.0]
-        ];
+        let x = array![[1.0, 1.0], [1.0, 3.0], [3.0, 1.0], [3.0, 3.0], [20.0, 20.0], [22.0, 22.0]];
         let m = KMeansParams::new(2).seed(3).check(6).unwrap().fit(&x);
         let a = m.labels[0] as usize;
         let b = m.labels[4] as usize;
@@ -202,10 +166,7 @@ mod tests {
         // inertia = 4 * 2 (each corner is sqrt(2) from (2,2)) + 2 * 2
         assert!((m.inertia - 12.0).abs() < 1e-12);
         assert!(m.converged);
-        assert_eq!(
-            m.predict(&array![[0.0, 0.0], [30.0, 30.0]]),
-            vec![a as u32, b as u32]
-        );
+        assert_eq!(m.predict(&array![[0.0, 0.0], [30.0, 30.0]]), vec![a as u32, b as u32]);
     }
 
     #[test]

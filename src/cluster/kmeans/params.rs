@@ -17,13 +17,7 @@ pub struct KMeansParams {
 impl KMeansParams {
     /// `k` clusters; n_init 10, max_iter 300, tol 1e-4, seed 0.
     pub fn new(k: u32) -> Self {
-        KMeansParams {
-            k,
-            n_init: 10,
-            max_iter: 300,
-            tol: 1e-4,
-            seed: 0,
-        }
+        KMeansParams { k, n_init: 10, max_iter: 300, tol: 1e-4, seed: 0 }
     }
     /// Independent k-means++ restarts; the lowest inertia wins. Default 10.
     pub fn n_init(mut self, n: u32) -> Self {
@@ -53,10 +47,7 @@ impl KMeansParams {
             return Err(KMeansError::KZero(self.k));
         }
         if self.k as usize > n_samples {
-            return Err(KMeansError::KTooLarge {
-                k: self.k,
-                n: n_samples,
-            });
+            return Err(KMeansError::KTooLarge { k: self.k, n: n_samples });
         }
         if self.n_init == 0 {
             return Err(KMeansError::NInitZero);
@@ -91,10 +82,7 @@ impl KMeansValidParams {
             let mut rng = seeded(master.next_u64());
             let run = lloyd::run(x, p.k as usize, p.max_iter, tol, &mut rng);
             // scikit-learn keeps the first of nearly equal optima (relative 1e-6).
-            if best
-                .as_ref()
-                .is_none_or(|b| run.inertia < b.inertia * (1.0 - 1e-6))
-            {
+            if best.as_ref().is_none_or(|b| run.inertia < b.inertia * (1.0 - 1e-6)) {
                 best = Some(run);
             }
         }

@@ -1,0 +1,378 @@
+//! An event log (or order history) in columnar form: one entry per usable
+//! row, customer ids interned in order of first appearance, UTC seconds,
+//! dictionary-encoded event names, f64 revenue. Memory is proportional to
+//! rows × used columns; unused columns are never stored.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::infer::{infer_column, ColumnType, Inferred};
+use super::roles::{detect_roles, RoleOptions, Roles};
+use super::source::{decode_and_open, Row};
+use super::table::clip;
+use super::time::{epoch_unit, guess_text_format, TimeFormat};
+use super::{is_null, parse_number, IngestError};
+use crate::report::{Warning, Warnings};
+
+/// How to read an event log. Every field defaults to "detect".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventOptions {
+    #[serde(flatten)]
+    pub roles: RoleOptions,
+    /// `dmy` or `mdy` for slash dates whose order the data cannot settle.
+    pub date_format: Option<String>,
+}
+
+/// What seglens decided about one input column, for the mapping UI and the Report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ColumnType,
+    /// `id`, `time`, `event`, `revenue`, `quantity`, `order_id`, or null.
+    pub role: Option<String>,
+    /// How timestamps in this column were read.
+    pub format: Option<String>,
+}
+
+/// Interns strings to dense u32 codes in order of first appearance.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    pub values: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    pub fn code(&mut self, s: &str) -> u32 {
+        if let Some(&c) = self.index.get(s) {
+            return c;
+        }
+        let c = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.index.insert(s.to_string(), c);
+        c
+    }
+}
+
+/// The parsed log.
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
+    /// Customer ids, in order of first appearance.
+    pub ids: Vec<String>,
+    pub customer: Vec<u32>,
+    /// UTC seconds since the epoch.
+    pub time: Vec<i64>,
+    /// Event name codes into `event_names`; empty when there is no event column.
+    pub event: Vec<u32>,
+    pub event_names: Vec<String>,
+    /// Revenue per row (0 when the cell is empty); empty when there is no revenue column.
+    pub revenue: Vec<f64>,
+    /// Order id codes; empty when there is no order id column.
+    pub order: Vec<u32>,
+    pub rows_read: u64,
+    pub rows_skipped: u64,
+    pub columns: Vec<ColumnInfo>,
+    pub preset: Option<String>,
+    pub format: String,
+    pub warnings: Warnings,
+}
+
+impl EventLog {
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+}
+
+/// True when the input looks like an event log (a timestamp column and ids
+/// that repeat) rather than one row per customer.
+pub fn looks_like_events(names: &[String], types: &[Inferred], sample: &[Row]) -> bool {
+    let Ok(roles) = detect_roles(names, types, &RoleOptions::default()) else { return false };
+    let (Some(id), Some(t)) = (roles.id, roles.time) else { return false };
+    if types.get(t).map(|x| x.kind) != Some(ColumnType::Timestamp) {
+        return false;
+    }
+    let ids: Vec<&str> = sample.iter().filter_map(|r| r.fields.get(id)).collect();
+    let mut distinct = ids.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    roles.preset.is_some() || roles.event.is_some() || distinct.len() < ids.len()
+}
+
+/// Reads an event log or order history.
+///
+/// ```
+/// use seglens::ingest::events::{read_event_log, EventOptions};
+/// let csv = b"customer,date,amount\na,2024-01-01,10\nb,2024-01-02,5\na,2024-01-05,20\n";
+/// let log = read_event_log(csv, &EventOptions::default()).unwrap();
+/// assert_eq!(log.ids, ["a", "b"]);
+/// assert_eq!(log.customer, [0, 1, 0]);
+/// assert_eq!(log.revenue, [10.0, 5.0, 20.0]);
+/// ```
+pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, IngestError> {
+    let mut hold = None;
+    let mut src = decode_and_open(bytes, &mut hold)?;
+    let names = std::mem::take(&mut src.names);
+    let sample = std::mem::take(&mut src.sample);
+    let mut warnings = std::mem::take(&mut src.warnings);
+    let types: Vec<Inferred> = names.iter().enumerate().map(|(i, n)| infer_column(&sample, i, n)).collect();
+    let roles = detect_roles(&names, &types, &opts.roles)?;
+    let cols = || names.join(", ");
+    let id = roles.id.ok_or_else(|| IngestError::MissingRole {
+        role: "customer id",
+        flag: "--id-column",
+        columns: cols(),
+    })?;
+    let t = roles.time.ok_or_else(|| IngestError::MissingRole {
+        role: "timestamp",
+        flag: "--time-column",
+        columns: cols(),
+    })?;
+    let time_format = time_format_of(&names[t], types.get(t), &sample, t, opts, &mut warnings)?;
+
+    let mut log = EventLog {
+        format: src.format.name(),
+        preset: roles.preset.map(String::from),
+        columns: column_infos(&names, &types, &roles, t, time_format),
+        rows_read: src.unreadable,
+        rows_skipped: src.unreadable,
+        ..EventLog::default()
+    };
+    let mut b = Builder {
+        roles: &roles,
+        width: names.len(),
+        names: &names,
+        time_format,
+        ids: Interner::default(),
+        events: Interner::default(),
+        orders: Interner::default(),
+        log: &mut log,
+        warnings: &mut warnings,
+    };
+    for row in &sample {
+        b.add(row);
+    }
+    for rec in src.rest() {
+        match rec {
+            Ok(row) => b.add(&row),
+            Err(w) => {
+                b.log.rows_read += 1;
+                b.log.rows_skipped += 1;
+                b.warnings.push(w);
+            }
+        }
+    }
+    let (ids, events) = (b.ids.values, b.events.values);
+    log.ids = ids;
+    log.event_names = events;
+    log.warnings = warnings;
+    if log.is_empty() {
+        let first = log.warnings.items.first().map(|w| format!("line {}: {}", w.line.unwrap_or(0), w.message));
+        return Err(IngestError::NoUsableRows {
+            skipped: log.rows_skipped,
+            first: first.unwrap_or_else(|| "no data rows".into()),
+        });
+    }
+    Ok(log)
+}
+
+fn time_format_of(
+    name: &str,
+    inferred: Option<&Inferred>,
+    sample: &[Row],
+    t: usize,
+    opts: &EventOptions,
+    warnings: &mut Warnings,
+) -> Result<TimeFormat, IngestError> {
+    let forced = match opts.date_format.as_deref() {
+        Some("dmy") => Some(TimeFormat::DayFirst),
+        Some("mdy") => Some(TimeFormat::MonthFirst),
+        _ => None,
+    };
+    if let Some(inf) = inferred {
+        if let Some(f) = inf.time {
+            if inf.ambiguous_dates {
+                if let Some(forced) = forced {
+                    return Ok(forced);
+                }
+                warnings.push(Warning::general(format!(
+                    "column \"{name}\": dates like 01/02/2024 could be day-first or month-first; read as month-first (MM/DD/YYYY) — set the date format to dmy if they are day-first"
+                )));
+            }
+            return Ok(f);
+        }
+    }
+    // A column chosen by the user that inference did not call a timestamp.
+    let values: Vec<&str> = sample.iter().filter_map(|r| r.fields.get(t)).filter(|c| !is_null(c)).collect();
+    let nums: Vec<f64> = values.iter().filter_map(|v| parse_number(v)).collect();
+    if !nums.is_empty() && nums.len() == values.len() {
+        if let Some(unit) = epoch_unit(nums[nums.len() / 2]) {
+            return Ok(unit);
+        }
+    }
+    if let Some(g) = guess_text_format(values.iter().copied()) {
+        return Ok(forced.filter(|_| g.ambiguous).unwrap_or(g.format));
+    }
+    let (line, value) = sample
+        .iter()
+        .find_map(|r| r.fields.get(t).filter(|c| !is_null(c)).map(|c| (r.line, clip(c))))
+        .unwrap_or((0, String::new()));
+    Err(IngestError::NotTime { name: name.to_string(), line, value })
+}
+
+fn column_infos(names: &[String], types: &[Inferred], roles: &Roles, t: usize, tf: TimeFormat) -> Vec<ColumnInfo> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let role = [
+                (roles.id, "id"),
+                (roles.id_fallback, "id_fallback"),
+                (roles.time, "time"),
+                (roles.event, "event"),
+                (roles.revenue, "revenue"),
+                (roles.quantity, "quantity"),
+                (roles.order_id, "order_id"),
+            ]
+            .iter()
+            .find(|(r, _)| *r == Some(i))
+            .map(|(_, name)| name.to_string());
+            let kind = types.get(i).map_or(ColumnType::Empty, |x| x.kind);
+            ColumnInfo { name: n.clone(), kind, role, format: (i == t).then(|| tf.name().to_string()) }
+        })
+        .collect()
+}
+
+struct Builder<'a> {
+    roles: &'a Roles,
+    width: usize,
+    names: &'a [String],
+    time_format: TimeFormat,
+    ids: Interner,
+    events: Interner,
+    orders: Interner,
+    log: &'a mut EventLog,
+    warnings: &'a mut Warnings,
+}
+
+impl Builder<'_> {
+    fn skip(&mut self, line: u64, message: String) {
+        self.log.rows_skipped += 1;
+        self.warnings.push(Warning::at(line, message));
+    }
+
+    fn add(&mut self, row: &Row) {
+        self.log.rows_read += 1;
+        let f = &row.fields;
+        if f.len() != self.width {
+            return self.skip(row.line, format!("expected {} fields, found {}; row skipped", self.width, f.len()));
+        }
+        let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).map(str::trim).filter(|c| !is_null(c));
+        let Some(id) = cell(self.roles.id).or_else(|| cell(self.roles.id_fallback)) else {
+            let col = self.roles.id.and_then(|i| self.names.get(i)).map_or("id", String::as_str);
+            return self.skip(row.line, format!("column \"{col}\": missing customer id; row skipped"));
+        };
+        let time_col = self.roles.time.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
+        let ts = match cell(self.roles.time) {
+            None => return self.skip(row.line, format!("column \"{time_col}\": missing timestamp; row skipped")),
+            Some(v) => match self.time_format.parse(v) {
+                Some(ts) => ts,
+                None => {
+                    let msg = format!(
+                        "column \"{time_col}\": cannot read \"{}\" as {}; row skipped",
+                        clip(v),
+                        self.time_format.name()
+                    );
+                    return self.skip(row.line, msg);
+                }
+            },
+        };
+        let revenue = match self.roles.revenue {
+            None => None,
+            Some(i) => match cell(Some(i)) {
+                None => Some(0.0),
+                Some(v) => match parse_number(v) {
+                    Some(x) => Some(x),
+                    None => {
+                        let col = &self.names[i];
+                        return self.skip(
+                            row.line,
+                            format!("column \"{col}\": cannot read \"{}\" as a number; row skipped", clip(v)),
+                        );
+                    }
+                },
+            },
+        };
+        self.log.customer.push(self.ids.code(id));
+        self.log.time.push(ts);
+        if self.roles.event.is_some() {
+            let code = self.events.code(cell(self.roles.event).unwrap_or("(none)"));
+            self.log.event.push(code);
+        }
+        if let Some(r) = revenue {
+            self.log.revenue.push(r);
+        }
+        if self.roles.order_id.is_some() {
+            let code = self.orders.code(cell(self.roles.order_id).unwrap_or(""));
+            self.log.order.push(code);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_table_with_bad_rows() {
+        let csv =
+            "customer,date,amount\na,2024-01-01,10\nb,not a date,5\n,2024-01-02,1\nc,2024-01-03,12;5\na,2024-01-05,\n";
+        let log = read_event_log(csv.as_bytes(), &EventOptions::default()).unwrap();
+        assert_eq!(log.ids, ["a"]);
+        assert_eq!(log.revenue, [10.0, 0.0]);
+        assert_eq!((log.rows_read, log.rows_skipped), (5, 3));
+        let lines: Vec<_> = log.warnings.items.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [Some(3), Some(4), Some(5)]);
+        assert!(log.warnings.items[0].message.contains("cannot read \"not a date\" as iso8601"));
+    }
+
+    #[test]
+    fn mixpanel_jsonl_with_epoch_seconds() {
+        let jsonl = r#"{"event":"Sign Up","properties":{"distinct_id":"u1","time":1709251200}}
+{"event":"Purchase","properties":{"distinct_id":"u1","time":1709337600,"revenue":19.99}}
+{"event":"Sign Up","properties":{"distinct_id":"u2","time":1709424000}}
+"#;
+        let log = read_event_log(jsonl.as_bytes(), &EventOptions::default()).unwrap();
+        assert_eq!(log.preset.as_deref(), Some("mixpanel"));
+        assert_eq!(log.ids, ["u1", "u2"]);
+        assert_eq!(log.time, [1_709_251_200, 1_709_337_600, 1_709_424_000]);
+        assert_eq!(log.event_names, ["Sign Up", "Purchase"]);
+        assert_eq!(log.revenue, [0.0, 19.99, 0.0]);
+    }
+
+    #[test]
+    fn missing_roles_are_file_level_errors() {
+        let e = read_event_log(b"a,b\n1,2\n", &EventOptions::default()).unwrap_err();
+        assert_eq!(e.code(), "missing_column");
+        let opts = EventOptions {
+            roles: RoleOptions { time_column: Some("b".into()), ..Default::default() },
+            ..Default::default()
+        };
+        let e = read_event_log(b"id,b\nx,hello\ny,world\n", &opts).unwrap_err();
+        assert!(matches!(e, IngestError::NotTime { line: 2, .. }), "{e}");
+    }
+
+    #[test]
+    fn ambiguous_dates_warn_and_can_be_forced() {
+        let csv = b"customer,date,amount\na,01/02/2024,1\na,03/04/2024,2\n";
+        let log = read_event_log(csv, &EventOptions::default()).unwrap();
+        assert!(log.warnings.items.iter().any(|w| w.message.contains("day-first or month-first")));
+        assert_eq!(log.time[0], crate::ingest::time::parse_iso("2024-01-02").unwrap());
+        let dmy = read_event_log(csv, &EventOptions { date_format: Some("dmy".into()), ..Default::default() }).unwrap();
+        assert_eq!(dmy.time[0], crate::ingest::time::parse_iso("2024-02-01").unwrap());
+    }
+}

@@ -1,0 +1,313 @@
+//! Timestamps as analytics tools export them, to UTC seconds since the Unix
+//! epoch: ISO-8601 with or without time and zone (`2024-03-01`,
+//! `2024-03-01T12:30:00.5+02:00`, `2024-03-01 12:30:00 UTC`), day-first or
+//! month-first slash dates (`01/03/2024`, `03/01/2024 12:30`), dotted
+//! day-first dates (`01.03.2024`), and epoch numbers in seconds,
+//! milliseconds or microseconds (GA4 exports µs).
+//!
+//! Civil-date arithmetic is Howard Hinnant's `days_from_civil` /
+//! `civil_from_days` (proleptic Gregorian, exact for any i64 day), about
+//! twenty lines, so no date crate is shipped in the Wasm for it.
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// How a timestamp column is written, decided once per column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeFormat {
+    Iso,
+    /// `DD/MM/YYYY` (also `DD.MM.YYYY`, `DD-MM-YYYY`).
+    DayFirst,
+    /// `MM/DD/YYYY`.
+    MonthFirst,
+    EpochSeconds,
+    EpochMillis,
+    EpochMicros,
+}
+
+impl TimeFormat {
+    pub fn name(&self) -> &'static str {
+        match self {
+            TimeFormat::Iso => "iso8601",
+            TimeFormat::DayFirst => "dd/mm/yyyy",
+            TimeFormat::MonthFirst => "mm/dd/yyyy",
+            TimeFormat::EpochSeconds => "epoch seconds",
+            TimeFormat::EpochMillis => "epoch milliseconds",
+            TimeFormat::EpochMicros => "epoch microseconds",
+        }
+    }
+
+    /// Parses one cell; `None` when it is not a valid timestamp of this format.
+    pub fn parse(&self, s: &str) -> Option<i64> {
+        let s = s.trim();
+        match self {
+            TimeFormat::Iso => parse_iso(s),
+            TimeFormat::DayFirst => parse_slash(s, true),
+            TimeFormat::MonthFirst => parse_slash(s, false),
+            TimeFormat::EpochSeconds => epoch(s, 1.0),
+            TimeFormat::EpochMillis => epoch(s, 1e-3),
+            TimeFormat::EpochMicros => epoch(s, 1e-6),
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (year, month, day) of a day number since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
+/// `YYYY-MM-DD` of a timestamp (UTC).
+pub fn format_date(ts: i64) -> String {
+    let (y, m, d) = civil_from_days(ts.div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn date(y: i64, m: u32, d: u32) -> Option<i64> {
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d) * DAY)
+}
+
+fn digits(s: &str) -> Option<u32> {
+    (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+/// `HH:MM[:SS[.fff]]` then an optional zone (`Z`, `UTC`, `±HH[:MM]`, `±HHMM`) → seconds of day minus offset.
+fn time_of_day(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some(0);
+    }
+    let (clock, offset) = split_zone(s)?;
+    let mut parts = clock.split(':');
+    let h = digits(parts.next()?)?;
+    let mi = digits(parts.next()?)?;
+    let sec = match parts.next() {
+        Some(p) => {
+            let whole = p.split(['.', ',']).next()?;
+            digits(whole)?
+        }
+        None => 0,
+    };
+    if parts.next().is_some() || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    Some(h as i64 * 3600 + mi as i64 * 60 + sec.min(59) as i64 - offset)
+}
+
+/// Splits a trailing zone designator off a clock time; returns its offset in seconds.
+fn split_zone(s: &str) -> Option<(&str, i64)> {
+    if let Some(c) = s.strip_suffix('Z').or_else(|| s.strip_suffix('z')) {
+        return Some((c, 0));
+    }
+    if let Some(c) = s.strip_suffix("UTC").or_else(|| s.strip_suffix("GMT")) {
+        return Some((c.trim_end(), 0));
+    }
+    if let Some(pos) = s.rfind(['+', '-']) {
+        let (clock, zone) = s.split_at(pos);
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let z = zone[1..].replace(':', "");
+        let (h, m) = match z.len() {
+            2 => (digits(&z)?, 0),
+            4 => (digits(&z[..2])?, digits(&z[2..])?),
+            _ => return None,
+        };
+        if h > 18 || m > 59 {
+            return None;
+        }
+        return Some((clock.trim_end(), sign * (h as i64 * 3600 + m as i64 * 60)));
+    }
+    Some((s, 0))
+}
+
+/// ISO-8601 / RFC 3339 and the common `YYYY-MM-DD HH:MM:SS` and `YYYY/MM/DD` variants.
+pub fn parse_iso(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 10 || !(b[4] == b'-' || b[4] == b'/') || b[7] != b[4] {
+        return None;
+    }
+    let y = digits(s.get(..4)?)? as i64;
+    let m = digits(s.get(5..7)?)?;
+    let d = digits(s.get(8..10)?)?;
+    let day = date(y, m, d)?;
+    let rest = s.get(10..)?;
+    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
+    if !rest.is_empty() && !rest.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    Some(day + time_of_day(rest)?)
+}
+
+/// `A/B/YYYY[ HH:MM[:SS]]` (or `.`/`-` separators), day-first or month-first.
+fn parse_slash(s: &str, day_first: bool) -> Option<i64> {
+    let (d, rest) = s.split_once([' ', 'T']).unwrap_or((s, ""));
+    let sep = d.bytes().find(|b| matches!(b, b'/' | b'.' | b'-'))?;
+    let mut it = d.split(sep as char);
+    let a = digits(it.next()?)?;
+    let b = digits(it.next()?)?;
+    let y_str = it.next()?;
+    if it.next().is_some() || y_str.len() != 4 {
+        return None;
+    }
+    let y = digits(y_str)? as i64;
+    let (day, month) = if day_first { (a, b) } else { (b, a) };
+    Some(date(y, month, day)? + time_of_day(rest)?)
+}
+
+fn epoch(s: &str, scale: f64) -> Option<i64> {
+    let v = crate::ingest::parse_number(s)?;
+    let secs = (v * scale).floor();
+    // Years 1900..=2200 only: anything else is not a timestamp in a behavioural log.
+    (-2_208_988_800.0..=7_258_118_400.0).contains(&secs).then_some(secs as i64)
+}
+
+/// Epoch unit from the magnitude of a typical value (1e9 s ≈ 2001, 1e12 ms, 1e15 µs).
+pub fn epoch_unit(typical: f64) -> Option<TimeFormat> {
+    let a = typical.abs();
+    if (1e8..1e11).contains(&a) {
+        Some(TimeFormat::EpochSeconds)
+    } else if (1e11..1e14).contains(&a) {
+        Some(TimeFormat::EpochMillis)
+    } else if (1e14..1e17).contains(&a) {
+        Some(TimeFormat::EpochMicros)
+    } else {
+        None
+    }
+}
+
+/// What a column of text timestamps looks like.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTimeGuess {
+    pub format: TimeFormat,
+    /// True when every value reads both day-first and month-first (e.g. only
+    /// days <= 12): the choice is a default the user should confirm.
+    pub ambiguous: bool,
+}
+
+/// Decides the format of a column of text timestamps from sampled values
+/// (nulls excluded); `None` unless all but 10 % parse (one stray value is
+/// always tolerated, as for numbers; rows with strays are skipped and reported).
+pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone) -> Option<TextTimeGuess> {
+    let total = values.clone().count();
+    if total == 0 {
+        return None;
+    }
+    let good = |f: TimeFormat| values.clone().filter(|v| f.parse(v).is_some()).count();
+    let fits = |g: usize| {
+        let bad = total - g;
+        g > bad && bad <= (total / 10).max(1)
+    };
+    if fits(good(TimeFormat::Iso)) {
+        return Some(TextTimeGuess { format: TimeFormat::Iso, ambiguous: false });
+    }
+    let (dmy, mdy) = (good(TimeFormat::DayFirst), good(TimeFormat::MonthFirst));
+    // One value with a first part > 12 settles the order for the whole column.
+    let (format, ambiguous) = match dmy.cmp(&mdy) {
+        std::cmp::Ordering::Greater => (TimeFormat::DayFirst, false),
+        std::cmp::Ordering::Less => (TimeFormat::MonthFirst, false),
+        // Dotted dates are a day-first convention (de, fr, ru, ...).
+        std::cmp::Ordering::Equal if values.clone().any(|v| v.contains('.')) => (TimeFormat::DayFirst, false),
+        std::cmp::Ordering::Equal => (TimeFormat::MonthFirst, true),
+    };
+    fits(dmy.max(mdy)).then_some(TextTimeGuess { format, ambiguous })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip_and_known_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+        for z in (-800_000..800_000).step_by(997) {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+        assert_eq!(format_date(1_709_251_200), "2024-03-01");
+    }
+
+    #[test]
+    fn iso_variants() {
+        let base = 1_709_251_200; // 2024-03-01T00:00:00Z
+        assert_eq!(parse_iso("2024-03-01"), Some(base));
+        assert_eq!(parse_iso("2024-03-01T12:30:00Z"), Some(base + 45_000));
+        assert_eq!(parse_iso("2024-03-01 12:30:00"), Some(base + 45_000));
+        assert_eq!(parse_iso("2024-03-01T12:30:00.123+02:00"), Some(base + 45_000 - 7200));
+        assert_eq!(parse_iso("2024-03-01T12:30-0130"), Some(base + 45_000 + 5400));
+        assert_eq!(parse_iso("2024-03-01 12:30:00 UTC"), Some(base + 45_000));
+        assert_eq!(parse_iso("2024/03/01"), Some(base));
+        for bad in ["2024-02-30", "2024-13-01", "2024-03-01T25:00", "2024-03", "01/03/2024", "2024-03-01x"] {
+            assert_eq!(parse_iso(bad), None, "{bad}");
+        }
+        assert_eq!(parse_iso("2024-02-29"), Some(base - DAY));
+    }
+
+    #[test]
+    fn slash_dates_both_orders() {
+        assert_eq!(TimeFormat::DayFirst.parse("01/03/2024"), parse_iso("2024-03-01"));
+        assert_eq!(TimeFormat::MonthFirst.parse("03/01/2024"), parse_iso("2024-03-01"));
+        assert_eq!(TimeFormat::DayFirst.parse("31.12.2023 23:59"), parse_iso("2023-12-31T23:59:00"));
+        assert_eq!(TimeFormat::MonthFirst.parse("13/01/2024"), None);
+    }
+
+    #[test]
+    fn epochs_by_unit() {
+        assert_eq!(TimeFormat::EpochSeconds.parse("1709251200"), Some(1_709_251_200));
+        assert_eq!(TimeFormat::EpochMillis.parse("1709251200500"), Some(1_709_251_200));
+        assert_eq!(TimeFormat::EpochMicros.parse("1709251200000000"), Some(1_709_251_200));
+        assert_eq!(epoch_unit(1.7e9), Some(TimeFormat::EpochSeconds));
+        assert_eq!(epoch_unit(1.7e12), Some(TimeFormat::EpochMillis));
+        assert_eq!(epoch_unit(1.7e15), Some(TimeFormat::EpochMicros));
+        assert_eq!(epoch_unit(42.0), None);
+    }
+
+    #[test]
+    fn day_month_order_is_detected_or_flagged() {
+        let dmy = ["25/12/2023", "01/02/2024"];
+        assert_eq!(
+            guess_text_format(dmy.iter().copied()),
+            Some(TextTimeGuess { format: TimeFormat::DayFirst, ambiguous: false })
+        );
+        let mdy = ["12/25/2023", "02/01/2024"];
+        assert_eq!(
+            guess_text_format(mdy.iter().copied()),
+            Some(TextTimeGuess { format: TimeFormat::MonthFirst, ambiguous: false })
+        );
+        let both = ["01/02/2024", "03/04/2024"];
+        assert_eq!(guess_text_format(both.iter().copied()).map(|g| g.ambiguous), Some(true));
+        assert_eq!(guess_text_format(["hello", "world"].iter().copied()), None);
+        // a single day > 12 among many ambiguous dates decides the order
+        let mut many = vec!["01/02/2024"; 30];
+        many.push("25/02/2024");
+        assert_eq!(guess_text_format(many.iter().copied()), Some(TextTimeGuess { format: TimeFormat::DayFirst, ambiguous: false }));
+    }
+}
