@@ -122,11 +122,9 @@ pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, Ing
     let types: Vec<Inferred> = names.iter().enumerate().map(|(i, n)| infer_column(&sample, i, n)).collect();
     let roles = detect_roles(&names, &types, &opts.roles)?;
     let cols = || names.join(", ");
-    let id = roles.id.ok_or_else(|| IngestError::MissingRole {
-        role: "customer id",
-        flag: "--id-column",
-        columns: cols(),
-    })?;
+    if roles.id.is_none() {
+        return Err(IngestError::MissingRole { role: "customer id", flag: "--id-column", columns: cols() });
+    }
     let t = roles.time.ok_or_else(|| IngestError::MissingRole {
         role: "timestamp",
         flag: "--time-column",
