@@ -17,11 +17,13 @@
 pub mod cluster;
 mod error;
 pub mod explain;
+pub mod features;
 pub mod ingest;
 pub mod metrics;
 pub mod pipeline;
 pub mod prep;
 pub mod report;
+pub mod rfm;
 pub mod rng;
 
 #[cfg(target_arch = "wasm32")]

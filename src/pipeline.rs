@@ -31,6 +31,8 @@ pub enum OptionsError {
     UnsupportedMethod(String),
     #[error("input kind \"{0}\" is not available in this version; use a per-customer table (--input table)")]
     UnsupportedInput(String),
+    #[error("{option} = \"{value}\" is not valid: expected {expected}")]
+    Invalid { option: &'static str, value: String, expected: &'static str },
 }
 
 /// What kind of rows the input has.

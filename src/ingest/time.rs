@@ -308,6 +308,9 @@ mod tests {
         // a single day > 12 among many ambiguous dates decides the order
         let mut many = vec!["01/02/2024"; 30];
         many.push("25/02/2024");
-        assert_eq!(guess_text_format(many.iter().copied()), Some(TextTimeGuess { format: TimeFormat::DayFirst, ambiguous: false }));
+        assert_eq!(
+            guess_text_format(many.iter().copied()),
+            Some(TextTimeGuess { format: TimeFormat::DayFirst, ambiguous: false })
+        );
     }
 }

@@ -1,0 +1,359 @@
+//! The aggregation itself: events grouped by customer (counting sort, input
+//! order kept), each customer's events sorted by time, one pass per customer.
+
+use ndarray::Array2;
+
+use super::options::whole_days;
+use super::{FeatureOptions, PURCHASE_WORDS, REFUND_WORDS};
+use crate::ingest::events::EventLog;
+use crate::ingest::time::{format_date, DAY};
+use crate::ingest::CustomerTable;
+use crate::pipeline::OptionsError;
+use crate::report::{Warning, Warnings};
+
+/// Per-customer features plus what they were computed against.
+#[derive(Debug, Clone)]
+pub struct CustomerFeatures {
+    /// One row per customer (first-appearance order), one column per feature.
+    pub table: CustomerTable,
+    /// The reference instant, UTC seconds.
+    pub as_of: i64,
+    /// The features segmentation uses when the user names none.
+    pub default_features: Vec<String>,
+    /// Per customer: index into the log's `ids` (customers first seen after `as_of` are left out).
+    pub customer_index: Vec<u32>,
+    /// Per customer: total purchase revenue (for revenue shares).
+    pub revenue: Vec<f64>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Other,
+    Purchase,
+    Refund,
+}
+
+fn contains_any(name: &str, words: &[&str]) -> bool {
+    let n = name.to_lowercase();
+    words.iter().any(|w| n.contains(w))
+}
+
+/// Purchase / refund / other for each event name. Rows of non-purchase
+/// events can still be purchases by their revenue (see `row_kind`).
+fn classify(log: &EventLog, opts: &FeatureOptions) -> Vec<Kind> {
+    let named = |n: &str| match &opts.purchase_events {
+        Some(list) => list.iter().any(|p| p.eq_ignore_ascii_case(n)),
+        None => contains_any(n, PURCHASE_WORDS),
+    };
+    log.event_names
+        .iter()
+        .map(|n| {
+            if contains_any(n, REFUND_WORDS) {
+                Kind::Refund
+            } else if named(n) {
+                Kind::Purchase
+            } else {
+                Kind::Other
+            }
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Acc {
+    first: i64,
+    last: i64,
+    last_purchase: Option<i64>,
+    purchase_times: Vec<i64>,
+    orders: Vec<u32>,
+    purchase_rows: f64,
+    gross: f64,
+    net: f64,
+    refunds: f64,
+    events: f64,
+    days: Vec<i64>,
+    distinct: Vec<u32>,
+    sessions: f64,
+    session_secs: f64,
+    recent: f64,
+    previous: f64,
+}
+
+/// Computes every feature for every customer of `log`.
+///
+/// ```
+/// use seglens::features::{customer_features, FeatureOptions};
+/// use seglens::ingest::events::{read_event_log, EventOptions};
+/// let log = read_event_log(b"customer,date,amount\na,2024-01-01,10\nb,2024-01-02,5\na,2024-01-05,20\n", &EventOptions::default()).unwrap();
+/// let f = customer_features(&log, &FeatureOptions::default()).unwrap();
+/// let col = |name: &str| f.table.feature_names.iter().position(|n| n == name).unwrap();
+/// assert_eq!(f.table.values[[0, col("orders")]], 2.0);
+/// assert_eq!(f.table.values[[0, col("monetary")]], 30.0);
+/// assert_eq!(f.table.values[[1, col("recency_days")]], 4.0); // as_of = 2024-01-06
+/// ```
+pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<CustomerFeatures, OptionsError> {
+    let n = log.len();
+    let last_event = log.time.iter().copied().max().unwrap_or(0);
+    let as_of = match &opts.as_of {
+        Some(s) => super::parse_as_of(s).ok_or_else(|| OptionsError::Invalid {
+            option: "as_of",
+            value: s.clone(),
+            expected: "a date like 2024-03-01 or an ISO-8601 timestamp",
+        })?,
+        None => last_event + DAY,
+    };
+    if !(opts.session_gap_min.is_finite() && opts.session_gap_min > 0.0) {
+        return Err(OptionsError::Invalid {
+            option: "session_gap_min",
+            value: opts.session_gap_min.to_string(),
+            expected: "a number of minutes > 0",
+        });
+    }
+    let window_start = match opts.lookback_days {
+        Some(d) if d.is_finite() && d > 0.0 => as_of - (d * DAY as f64) as i64,
+        Some(d) => {
+            return Err(OptionsError::Invalid {
+                option: "lookback_days",
+                value: d.to_string(),
+                expected: "a number of days > 0",
+            })
+        }
+        None => i64::MIN,
+    };
+    let gap = (opts.session_gap_min * 60.0) as i64;
+    let trend_w = (opts.trend_window_days.max(1.0) * DAY as f64) as i64;
+    let kinds = classify(log, opts);
+    let any_named_purchase = kinds.contains(&Kind::Purchase);
+    let has_events = !log.event.is_empty();
+    let has_revenue = !log.revenue.is_empty();
+    let date_only = log.time.iter().all(|t| t.rem_euclid(DAY) == 0);
+    let row_kind = |i: usize| -> Kind {
+        let rev = log.revenue.get(i).copied().unwrap_or(0.0);
+        let k = match log.event.get(i) {
+            None => Kind::Purchase,
+            Some(&e) => kinds.get(e as usize).copied().unwrap_or(Kind::Other),
+        };
+        match k {
+            Kind::Refund => Kind::Refund,
+            _ if rev < 0.0 => Kind::Refund,
+            Kind::Purchase => Kind::Purchase,
+            Kind::Other if has_events && !any_named_purchase && opts.purchase_events.is_none() && rev > 0.0 => {
+                Kind::Purchase
+            }
+            Kind::Other => Kind::Other,
+        }
+    };
+
+    // Group rows by customer, keeping input order, then sort each group by time.
+    let n_cust = log.ids.len();
+    let mut start = vec![0usize; n_cust + 1];
+    for &c in &log.customer {
+        start[c as usize + 1] += 1;
+    }
+    for i in 0..n_cust {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut order = vec![0usize; n];
+    for (i, &c) in log.customer.iter().enumerate() {
+        order[fill[c as usize]] = i;
+        fill[c as usize] += 1;
+    }
+
+    // Top events by total count, ties by first appearance.
+    let mut event_totals = vec![0u64; log.event_names.len()];
+    for &e in &log.event {
+        event_totals[e as usize] += 1;
+    }
+    let mut top: Vec<usize> = (0..event_totals.len()).collect();
+    top.sort_by(|&a, &b| event_totals[b].cmp(&event_totals[a]).then(a.cmp(&b)));
+    top.truncate(opts.top_events);
+
+    let mut names: Vec<String> =
+        ["recency_days", "days_since_active", "tenure_days", "orders"].map(String::from).to_vec();
+    if has_revenue {
+        names.extend(["monetary", "aov"].map(String::from));
+    }
+    let any_refund = (0..n).any(|i| row_kind(i) == Kind::Refund);
+    if any_refund {
+        names.push("refunds".into());
+    }
+    names.extend(["events", "active_days"].map(String::from));
+    if has_events {
+        names.push("distinct_events".into());
+    }
+    if !date_only {
+        names.extend(["sessions", "time_in_app_min", "avg_session_min", "events_per_session"].map(String::from));
+    }
+    names.extend(["inter_purchase_days", "trend"].map(String::from));
+    let fixed = names.len();
+    if has_events {
+        for &e in &top {
+            names.push(format!("count:{}", log.event_names[e]));
+        }
+        for &e in &top {
+            names.push(format!("used:{}", log.event_names[e]));
+        }
+    }
+
+    let mut flat = Vec::with_capacity(n_cust * names.len());
+    let mut ids = Vec::with_capacity(n_cust);
+    let mut customer_index = Vec::with_capacity(n_cust);
+    let mut revenue = Vec::with_capacity(n_cust);
+    let mut warnings = log.warnings.clone();
+    let (mut after, mut unborn) = (0u64, 0u64);
+    let mut rows: Vec<usize> = Vec::new();
+    let mut event_counts = vec![0f64; log.event_names.len()];
+    for c in 0..n_cust {
+        rows.clear();
+        rows.extend_from_slice(&order[start[c]..start[c + 1]]);
+        rows.sort_by_key(|&i| log.time[i]);
+        let before = rows.len();
+        rows.retain(|&i| log.time[i] <= as_of);
+        after += (before - rows.len()) as u64;
+        let Some(&first_row) = rows.first() else {
+            unborn += 1;
+            continue;
+        };
+        let mut a = Acc { first: log.time[first_row], ..Acc::default() };
+        event_counts.iter_mut().for_each(|v| *v = 0.0);
+        let mut session_start = i64::MIN;
+        let mut prev = i64::MIN;
+        for &i in &rows {
+            let t = log.time[i];
+            a.last = t;
+            let kind = row_kind(i);
+            let rev = log.revenue.get(i).copied().unwrap_or(0.0);
+            if kind == Kind::Purchase {
+                a.last_purchase = Some(t);
+            }
+            if t <= window_start {
+                continue;
+            }
+            match kind {
+                Kind::Purchase => {
+                    a.purchase_times.push(t);
+                    a.purchase_rows += 1.0;
+                    if let Some(&o) = log.order.get(i) {
+                        a.orders.push(o);
+                    }
+                    a.gross += rev;
+                    a.net += rev;
+                }
+                Kind::Refund => {
+                    a.refunds += 1.0;
+                    a.net -= rev.abs();
+                }
+                Kind::Other => {}
+            }
+            a.events += 1.0;
+            a.days.push(t.div_euclid(DAY));
+            if let Some(&e) = log.event.get(i) {
+                a.distinct.push(e);
+                event_counts[e as usize] += 1.0;
+            }
+            if t > as_of - trend_w {
+                a.recent += 1.0;
+            } else if t > as_of - 2 * trend_w {
+                a.previous += 1.0;
+            }
+            if prev == i64::MIN || t - prev > gap {
+                if prev != i64::MIN {
+                    a.session_secs += (prev - session_start) as f64;
+                }
+                a.sessions += 1.0;
+                session_start = t;
+            }
+            prev = t;
+        }
+        if prev != i64::MIN {
+            a.session_secs += (prev - session_start) as f64;
+        }
+        a.days.dedup();
+        a.distinct.sort_unstable();
+        a.distinct.dedup();
+        let orders = if log.order.is_empty() {
+            a.purchase_rows
+        } else {
+            a.orders.sort_unstable();
+            a.orders.dedup();
+            a.orders.len() as f64
+        };
+        let row_start = flat.len();
+        flat.push(whole_days(a.last_purchase.unwrap_or(a.first), as_of));
+        flat.push(whole_days(a.last, as_of));
+        flat.push(whole_days(a.first, as_of));
+        flat.push(orders);
+        if has_revenue {
+            flat.push(a.net);
+            flat.push(if orders > 0.0 { a.gross / orders } else { 0.0 });
+        }
+        if any_refund {
+            flat.push(a.refunds);
+        }
+        flat.push(a.events);
+        flat.push(a.days.len() as f64);
+        if has_events {
+            flat.push(a.distinct.len() as f64);
+        }
+        if !date_only {
+            let minutes = a.session_secs / 60.0;
+            flat.push(a.sessions);
+            flat.push(minutes);
+            flat.push(if a.sessions > 0.0 { minutes / a.sessions } else { 0.0 });
+            flat.push(if a.sessions > 0.0 { a.events / a.sessions } else { 0.0 });
+        }
+        a.purchase_times.dedup();
+        flat.push(match (a.purchase_times.first(), a.purchase_times.last()) {
+            (Some(&f), Some(&l)) if a.purchase_times.len() >= 2 => {
+                (l - f) as f64 / DAY as f64 / (a.purchase_times.len() - 1) as f64
+            }
+            _ => f64::NAN,
+        });
+        let total = a.recent + a.previous;
+        flat.push(if total > 0.0 { (a.recent - a.previous) / total } else { 0.0 });
+        debug_assert_eq!(flat.len() - row_start, fixed);
+        if has_events {
+            for &e in &top {
+                flat.push(event_counts[e]);
+            }
+            for &e in &top {
+                flat.push(f64::from(event_counts[e] > 0.0));
+            }
+        }
+        ids.push(log.ids[c].clone());
+        customer_index.push(c as u32);
+        revenue.push(a.gross);
+    }
+    if after > 0 {
+        warnings
+            .push(Warning::general(format!("{after} events after as_of ({}) were not counted", format_date(as_of))));
+    }
+    if unborn > 0 {
+        warnings.push(Warning::general(format!(
+            "{unborn} customers first seen after as_of ({}) are left out",
+            format_date(as_of)
+        )));
+    }
+    let width = names.len();
+    let values = Array2::from_shape_vec((ids.len(), width), flat).unwrap_or_else(|_| Array2::zeros((0, width)));
+    let mut default_features: Vec<String> = vec!["recency_days".into(), "orders".into()];
+    if has_revenue {
+        default_features.push("monetary".into());
+    }
+    default_features.push("tenure_days".into());
+    if has_events {
+        default_features.extend(["active_days", "distinct_events"].map(String::from));
+    }
+    let table = CustomerTable {
+        ids,
+        id_column: None,
+        feature_names: names,
+        values,
+        rows_read: log.rows_read,
+        rows_skipped: log.rows_skipped,
+        ignored_columns: Vec::new(),
+        warnings: std::mem::take(&mut warnings as &mut Warnings),
+    };
+    Ok(CustomerFeatures { table, as_of, default_features, customer_index, revenue })
+}
