@@ -67,6 +67,8 @@ pub struct SegmentSummary {
     pub lift: BTreeMap<String, f64>,
     /// A readable description of who is in the segment.
     pub rule: String,
+    /// Share of all revenue that this segment's customers brought (when there is revenue).
+    pub revenue_share: Option<f64>,
 }
 
 /// Cluster-validity metrics, computed on the scaled features the algorithm saw.
@@ -114,6 +116,16 @@ pub struct Report {
     pub rows_read: u64,
     pub rows_skipped: u64,
     pub customers: u64,
+    /// `events` (one row per event/order) or `table` (one row per customer).
+    pub input: String,
+    /// `csv (,)`, `tsv`, `json`, `jsonl`.
+    pub format: String,
+    /// Export layout recognised (mixpanel, amplitude, ga4, segment, shopify), if any.
+    pub preset: Option<String>,
+    /// Every input column with its inferred type and detected role.
+    pub columns: Vec<crate::ingest::events::ColumnInfo>,
+    /// Reference date of recency and tenure features (event input), `YYYY-MM-DD`.
+    pub as_of: Option<String>,
     pub id_column: Option<String>,
     pub features: Vec<String>,
     pub ignored_columns: Vec<String>,

@@ -18,7 +18,7 @@ fn report_fields_are_consistent() {
     let share: f64 = r.segments.iter().map(|s| s.share).sum();
     assert!((share - 1.0).abs() < 1e-12);
     assert!(r.metrics.silhouette.is_some_and(|v| (-1.0..=1.0).contains(&v)));
-    let csv = labels_csv(s.ids(), &seg).unwrap();
+    let csv = labels_csv(&seg).unwrap();
     assert_eq!(csv.lines().count(), 401);
     assert!(csv.starts_with("id,segment,name\nC100001,"));
 }

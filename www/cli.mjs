@@ -3,29 +3,47 @@
 // Exit codes: 0 success, 1 unusable input or failed run, 2 bad usage.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { segment, SeglensError } from './node.js';
+import { segmentSync, SeglensError } from './node.js';
 
-const HELP = `seglens — behavioral customer segmentation, locally
+const HELP = `seglens — behavioral customer segmentation, on your machine
 
 Usage:
-  seglens segment FILE [options]      FILE is a CSV/TSV, one row per customer ('-' reads stdin)
+  seglens segment FILE [options]   segment customers; FILE is CSV/TSV/JSON/JSONL ('-' reads stdin)
+  seglens rfm FILE [--out OUT.csv] [options]
+                                   RFM scores per customer: id,recency,frequency,monetary,r,f,m,segment
 
-Options:
-  --input auto|events|table    what one row is (default auto; this version reads tables)
-  --method kmeans              segmentation method (default kmeans)
-  --k N|auto                   number of segments, or choose 2..10 by silhouette (default 4)
-  --features a,b,c             feature columns (default: every numeric column but the id)
+Input:
+  --input auto|events|table        one row per event/order, or per customer (default auto: detected)
+  --id-column C --time-column C --event-column C --revenue-column C
+                                   column roles (default: detected; presets for Mixpanel, Amplitude,
+                                   GA4, Segment and Shopify exports)
+  --date-format dmy|mdy            for slash dates the data cannot settle (default: detected)
+  --as-of YYYY-MM-DD               reference date for recency (default: last event + 1 day)
+  --lookback-days N                only events in the N days before --as-of count
+  --session-gap MIN                inactivity that ends a session (default 30)
+  --purchase-events a,b            event names that are purchases (default: purchase/order/checkout…)
+
+Segmentation:
+  --method kmeans|rfm              (default kmeans)
+  --k N|auto                       k-means segments, or choose 2..10 by silhouette (default 4)
+  --features a,b,c                 features to use (default: a behavioural set / every numeric column)
   --scale standard|minmax|robust|none   (default standard)
-  --seed N                     same seed + same input => byte-identical outputs (default 0)
-  --n-init N --max-iter N --tol X       k-means controls (defaults 10, 300, 1e-4)
-  --id-column C                customer id column (default: detected)
-  --labels OUT.csv             write id,segment,name per customer
-  --report OUT.json            write the Report
-  -h, --help                   show this help
+  --log auto|none|all              log1p of skewed features before scaling (default auto)
+  --seed N                         same seed + same input => byte-identical outputs (default 0)
+  --n-init N --max-iter N --tol X  k-means controls (defaults 10, 300, 1e-4)
+  --rfm-bins 3|4|5                 RFM score bins (default 5)
+
+Output:
+  --labels OUT.csv                 id,segment,name per customer (input order)
+  --report OUT.json                the Report
+  --out OUT.csv                    (rfm) the RFM table; stdout when omitted
+  -h, --help                       this help
 
 Examples:
-  seglens segment customers.csv --k 4 --labels labels.csv --report report.json
-  seglens segment customers.csv --k auto --features orders,total_spend --scale robust
+  seglens segment orders.csv --method rfm --labels labels.csv --report report.json
+  seglens segment events.jsonl --k auto --as-of 2024-06-30
+  seglens segment customers.csv --k 4 --features orders,total_spend --scale robust
+  seglens rfm orders.csv --out rfm.csv
 
 Exit codes: 0 success; 1 unusable input (reason on stderr); 2 bad usage.`;
 
@@ -43,27 +61,22 @@ function num(v, flag) {
   return n;
 }
 
-async function main() {
-  /** @type {ReturnType<typeof parseArgs>} */
-  let parsed;
+/** @param {string | undefined} v */
+const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+
+const FLAGS = [
+  'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
+  'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
+  'labels', 'report', 'out',
+];
+
+function main() {
+  /** @type {{ values: Record<string, string | boolean | undefined>, positionals: string[] }} */
+  let parsed = { values: {}, positionals: [] };
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: {
-        input: { type: 'string' },
-        method: { type: 'string' },
-        k: { type: 'string' },
-        features: { type: 'string' },
-        scale: { type: 'string' },
-        seed: { type: 'string' },
-        'n-init': { type: 'string' },
-        'max-iter': { type: 'string' },
-        tol: { type: 'string' },
-        'id-column': { type: 'string' },
-        labels: { type: 'string' },
-        report: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' } },
     });
   } catch (e) {
     fail(`${e instanceof Error ? e.message : e} (see seglens --help)`, 2);
@@ -74,29 +87,36 @@ async function main() {
     process.exit(v.help ? 0 : 2);
   }
   const [cmd, file, ...extra] = positionals;
-  if (cmd !== 'segment') fail(`unknown command "${cmd}"; this version has: segment (see seglens --help)`, 2);
-  if (!file) fail('segment needs a FILE (or - for stdin)', 2);
+  if (cmd !== 'segment' && cmd !== 'rfm') fail(`unknown command "${cmd}"; commands: segment, rfm (see seglens --help)`, 2);
+  if (!file) fail(`${cmd} needs a FILE (or - for stdin)`, 2);
   if (extra.length) fail(`unexpected argument "${extra[0]}"`, 2);
 
   const str = (/** @type {string} */ k) => /** @type {string | undefined} */ (v[k]);
   const k = str('k');
-  const seed = num(str('seed'), '--seed');
-  /** @type {import('./types').Options} */
+  /** @type {import('./types').Options & Record<string, unknown>} */
   const options = {
     input: /** @type {any} */ (str('input')),
-    method: /** @type {any} */ (str('method')),
+    method: cmd === 'rfm' ? 'rfm' : /** @type {any} */ (str('method')),
     k: k === undefined ? undefined : k === 'auto' ? 'auto' : num(k, '--k'),
-    features: str('features')?.split(',').map((s) => s.trim()).filter(Boolean),
+    features: list(str('features')),
     scale: /** @type {any} */ (str('scale')),
-    seed,
+    log: /** @type {any} */ (str('log')),
+    seed: num(str('seed'), '--seed'),
     nInit: num(str('n-init'), '--n-init'),
     maxIter: num(str('max-iter'), '--max-iter'),
     tol: num(str('tol'), '--tol'),
     idColumn: str('id-column'),
+    timeColumn: str('time-column'),
+    eventColumn: str('event-column'),
+    revenueColumn: str('revenue-column'),
+    dateFormat: /** @type {any} */ (str('date-format')),
+    asOf: str('as-of'),
+    lookbackDays: num(str('lookback-days'), '--lookback-days'),
+    sessionGapMin: num(str('session-gap'), '--session-gap'),
+    purchaseEvents: list(str('purchase-events')),
+    rfmBins: /** @type {any} */ (num(str('rfm-bins'), '--rfm-bins')),
   };
-  for (const key of Object.keys(options)) {
-    if (options[/** @type {keyof typeof options} */ (key)] === undefined) delete options[/** @type {keyof typeof options} */ (key)];
-  }
+  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
 
   let bytes;
   try {
@@ -104,24 +124,32 @@ async function main() {
   } catch (e) {
     fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
   }
+  /** @type {import('./types').Result} */
+  let result;
   try {
-    const { report, reportJson, labelsCsv } = await segment(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
-    const labelsPath = str('labels');
-    const reportPath = str('report');
-    if (labelsPath) writeFileSync(labelsPath, labelsCsv);
-    if (reportPath) writeFileSync(reportPath, reportJson);
-    const sil = report.metrics.silhouette;
-    const lines = [
-      `${report.customers} customers → ${report.k} segments` +
-        (sil === null ? '' : ` (silhouette ${sil.toFixed(3)})`) +
-        (report.rows_skipped ? `; ${report.rows_skipped} rows skipped (see report warnings)` : ''),
-      ...report.segments.map((s) => `  ${s.id}  ${(s.share * 100).toFixed(1).padStart(5)} %  ${String(s.size).padStart(7)}  ${s.name}`),
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
+    result = segmentSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
   } catch (e) {
-    const err = SeglensError.from(e);
-    fail(`${file}: ${err.message}`, 1);
+    fail(`${file}: ${SeglensError.from(e).message}`, 1);
   }
+  const { report, reportJson, labelsCsv, rfmCsv } = result;
+  const labelsPath = str('labels');
+  const reportPath = str('report');
+  if (labelsPath) writeFileSync(labelsPath, labelsCsv);
+  if (reportPath) writeFileSync(reportPath, reportJson);
+  if (cmd === 'rfm') {
+    const out = str('out');
+    if (out) writeFileSync(out, rfmCsv ?? '');
+    else process.stdout.write(rfmCsv ?? '');
+    if (!out) return;
+  }
+  const sil = report.metrics.silhouette;
+  const lines = [
+    `${report.customers} customers (${report.input}${report.preset ? `, ${report.preset}` : ''}) → ${report.k} segments` +
+      (sil === null ? '' : ` (silhouette ${sil.toFixed(3)})`) +
+      (report.rows_skipped ? `; ${report.rows_skipped} of ${report.rows_read} rows skipped (see report warnings)` : ''),
+    ...report.segments.map((s) => `  ${String(s.id).padStart(2)}  ${(s.share * 100).toFixed(1).padStart(5)} %  ${String(s.size).padStart(7)}  ${s.name}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 main();

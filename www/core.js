@@ -14,7 +14,7 @@ import { SeglensError } from './errors.js';
 
 /**
  * Parses `bytes` and segments them.
- * @param {Uint8Array} bytes   the file's bytes (CSV/TSV, one row per customer)
+ * @param {Uint8Array} bytes   the file's bytes (CSV/TSV/JSON/JSONL; an event log or one row per customer)
  * @param {Options} [options]
  * @param {(p: Progress) => void} [onProgress]
  * @returns {Result}
@@ -30,6 +30,7 @@ export function runSegmentation(bytes, options = {}, onProgress) {
       report,
       reportJson: session.reportJson(),
       labelsCsv: session.labelsCsv(),
+      rfmCsv: session.rfmCsv() ?? null,
       labels: Uint32Array.from(session.labels()),
       ids: session.ids(),
     };

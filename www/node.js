@@ -9,13 +9,23 @@ import { SeglensError } from './errors.js';
 initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
 
 /**
- * Segments customers.
- * @param {string | Uint8Array | ArrayBuffer} input  CSV text or bytes, one row per customer
+ * Segments customers (on the calling thread).
+ * @param {string | Uint8Array | ArrayBuffer} input  CSV/JSON/JSONL text or bytes: an event log or one row per customer
+ * @param {import('./types').Options} [options]
+ * @returns {import('./types').Result}
+ */
+export function segmentSync(input, options = {}) {
+  return runSegmentation(toBytes(input), options);
+}
+
+/**
+ * Segments customers. Same as {@link segmentSync}, as a promise.
+ * @param {string | Uint8Array | ArrayBuffer} input
  * @param {import('./types').Options} [options]
  * @returns {Promise<import('./types').Result>}
  */
 export async function segment(input, options = {}) {
-  return runSegmentation(toBytes(input), options);
+  return segmentSync(input, options);
 }
 
 /**

@@ -5,8 +5,8 @@
 export interface Options {
   /** What one input row is: `auto` (default), `events` or `table`. */
   input?: 'auto' | 'events' | 'table';
-  /** Segmentation method. Default `kmeans`. */
-  method?: 'kmeans';
+  /** Segmentation method: k-means on scaled features, or RFM scores with named R × F segments. Default `kmeans`. */
+  method?: 'kmeans' | 'rfm';
   /** Number of segments, or `'auto'` to choose k in 2..10 by silhouette. Default 4. */
   k?: number | 'auto';
   /** Feature columns to use. Default: every numeric column except the id. */
@@ -21,8 +21,37 @@ export interface Options {
   maxIter?: number;
   /** k-means relative tolerance. Default 1e-4. */
   tol?: number;
+  /** log1p of skewed non-negative features before scaling: `auto` (skewness > 1), `none`, `all`. Default `auto`. */
+  log?: 'auto' | 'none' | 'all';
   /** Customer id column. Default: detected from names and contents. */
   idColumn?: string;
+  /** Timestamp column of an event log. Default: detected. */
+  timeColumn?: string;
+  /** Event name column. Default: detected. */
+  eventColumn?: string;
+  /** Revenue / amount column. Default: detected. */
+  revenueColumn?: string;
+  /** `dmy` or `mdy` for slash dates the data cannot settle. Default: detected (month-first when ambiguous, with a warning). */
+  dateFormat?: 'dmy' | 'mdy';
+  /** Reference date for recency, `YYYY-MM-DD`. Default: last event + 1 day. */
+  asOf?: string;
+  /** Only events this many days before `asOf` count. Default: all. */
+  lookbackDays?: number;
+  /** Inactivity gap that ends a session, minutes. Default 30. */
+  sessionGapMin?: number;
+  /** Event names that are purchases. Default: names containing purchase/order/checkout/transaction/payment/buy/subscribe. */
+  purchaseEvents?: string[];
+  /** RFM score bins: 3, 4 or 5. Default 5. */
+  rfmBins?: 3 | 4 | 5;
+  /** RFM segment map: rows tried in order, first match wins. Default: the R × F map (Champions … Hibernating). */
+  rfmMap?: { pattern: string; name: string }[];
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: 'integer' | 'float' | 'boolean' | 'timestamp' | 'category' | 'text' | 'empty';
+  role: string | null;
+  format: string | null;
 }
 
 export interface Warning { line: number | null; message: string }
@@ -35,6 +64,7 @@ export interface Segment {
   profile: Record<string, number>;
   lift: Record<string, number | null>;
   rule: string;
+  revenue_share: number | null;
 }
 
 export interface Metrics {
@@ -61,6 +91,11 @@ export interface Report {
   rows_read: number;
   rows_skipped: number;
   customers: number;
+  input: 'events' | 'table';
+  format: string;
+  preset: string | null;
+  columns: ColumnInfo[];
+  as_of: string | null;
   id_column: string | null;
   features: string[];
   ignored_columns: string[];
@@ -81,6 +116,8 @@ export interface Result {
   reportJson: string;
   /** `id,segment,name` per customer, input order (the CLI's `--labels`). */
   labelsCsv: string;
+  /** `id,recency,frequency,monetary,r,f,m,segment` for RFM runs, else null (the CLI's `rfm --out`). */
+  rfmCsv: string | null;
   /** Segment id per customer, input order. */
   labels: Uint32Array;
   /** Customer ids, input order. */

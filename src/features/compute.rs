@@ -353,6 +353,8 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
         rows_read: log.rows_read,
         rows_skipped: log.rows_skipped,
         ignored_columns: Vec::new(),
+        column_types: Vec::new(),
+        format: log.format.clone(),
         warnings: std::mem::take(&mut warnings as &mut Warnings),
     };
     Ok(CustomerFeatures { table, as_of, default_features, customer_index, revenue })

@@ -7,7 +7,7 @@
 
 use ndarray::Array2;
 
-use super::infer::numeric_counts;
+use super::infer::{infer_column, numeric_counts, ColumnType};
 use super::source::{decode_and_open, Row};
 use super::{is_null, parse_number, IngestError};
 use crate::report::{Warning, Warnings};
@@ -54,6 +54,10 @@ pub struct CustomerTable {
     pub rows_skipped: u64,
     /// Non-numeric columns left out of the features, for the Report.
     pub ignored_columns: Vec<String>,
+    /// How the input was read (`csv (,)`, `tsv`, `json`, `jsonl`).
+    pub format: String,
+    /// Every input column with its inferred type, in input order.
+    pub column_types: Vec<(String, ColumnType)>,
     pub warnings: Warnings,
 }
 
@@ -73,7 +77,9 @@ pub fn read_customer_table(bytes: &[u8], opts: &TableOptions) -> Result<Customer
     let sample = std::mem::take(&mut src.sample);
     let mut warnings = std::mem::take(&mut src.warnings);
     let csv_errors = src.unreadable;
+    let format = src.format.name();
     let numeric: Vec<bool> = (0..names.len()).map(|i| numeric_counts(&sample, i).is_mostly_numeric()).collect();
+    let column_types = names.iter().enumerate().map(|(i, n)| (n.clone(), infer_column(&sample, i, n).kind)).collect();
     let id_idx = choose_id_column(opts, &names, &numeric)?;
     let feature_idx = choose_features(opts, &names, &numeric, id_idx, &sample)?;
     let ignored_columns = (0..names.len())
@@ -120,6 +126,8 @@ pub fn read_customer_table(bytes: &[u8], opts: &TableOptions) -> Result<Customer
         rows_read,
         rows_skipped,
         ignored_columns,
+        column_types,
+        format,
         warnings,
     })
 }

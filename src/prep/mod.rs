@@ -3,9 +3,11 @@
 //! visits) dominates the distances.
 
 mod impute;
+mod log;
 mod scale;
 mod stats;
 
 pub use impute::{impute_median, Imputed};
+pub use log::{log1p_skewed, skewness, SKEW_THRESHOLD};
 pub use scale::{Scaler, Scaling};
 pub use stats::{mean, median_sorted, quantile_sorted};

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{labels_csv, Error, Options, Segmentation, Segmenter};
+use crate::{labels_csv, rfm_csv, Error, Options, Segmentation, Segmenter};
 
 /// Version of the crate this Wasm was built from; the JS glue compares it
 /// with its own to catch a stale cached `.wasm`.
@@ -25,23 +25,28 @@ pub struct Session {
 
 #[wasm_bindgen]
 impl Session {
-    /// Parses the bytes of a file (CSV/TSV) with the given options.
+    /// Parses the bytes of a file (CSV/TSV/JSON/JSONL) with the given options.
     pub fn load(bytes: &[u8], options: JsValue) -> Result<Session, JsValue> {
         let opts = options_from(options)?;
         let data = Segmenter::load(bytes, &opts).map_err(into_error)?;
         Ok(Session { data, last: None })
     }
 
-    /// Number of customers loaded.
+    /// Number of distinct customers loaded.
     #[wasm_bindgen(getter)]
     pub fn customers(&self) -> usize {
-        self.data.ids().len()
+        self.data.customers()
     }
 
-    /// Names of the numeric columns available as features.
-    #[wasm_bindgen(js_name = featureNames)]
-    pub fn feature_names(&self) -> Vec<String> {
-        self.data.table().feature_names.clone()
+    /// `"events"` or `"table"`.
+    #[wasm_bindgen(getter, js_name = inputKind)]
+    pub fn input_kind(&self) -> String {
+        self.data.input_kind().to_string()
+    }
+
+    /// The input columns with inferred types and detected roles.
+    pub fn columns(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.data.columns())
     }
 
     /// Segments the loaded data; returns the Report as a plain object.
@@ -62,7 +67,13 @@ impl Session {
     /// The latest labels as the DESIGN.md labels CSV (`id,segment,name`).
     #[wasm_bindgen(js_name = labelsCsv)]
     pub fn labels_csv(&self) -> Result<String, JsValue> {
-        labels_csv(self.data.ids(), self.latest()?).map_err(into_error)
+        labels_csv(self.latest()?).map_err(into_error)
+    }
+
+    /// The latest RFM table (`id,recency,frequency,monetary,r,f,m,segment`), or undefined for other methods.
+    #[wasm_bindgen(js_name = rfmCsv)]
+    pub fn rfm_csv(&self) -> Result<Option<String>, JsValue> {
+        rfm_csv(self.latest()?).map_err(into_error)
     }
 
     /// The latest segment of each customer, in input order.
@@ -70,9 +81,9 @@ impl Session {
         Ok(self.latest()?.labels.clone())
     }
 
-    /// Customer ids in input order.
-    pub fn ids(&self) -> Vec<String> {
-        self.data.ids().to_vec()
+    /// Customer ids of the latest segmentation, in input order.
+    pub fn ids(&self) -> Result<Vec<String>, JsValue> {
+        Ok(self.latest()?.ids.clone())
     }
 
     fn latest(&self) -> Result<&Segmentation, JsValue> {

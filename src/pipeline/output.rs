@@ -1,0 +1,59 @@
+//! Per-customer outputs: the labels CSV and the RFM table of DESIGN.md.
+
+use super::{Options, Segmentation, Segmenter};
+use crate::Error;
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, Error> {
+    let bytes = w.into_inner().map_err(|e| Error::Output(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| Error::Output(e.to_string()))
+}
+
+fn out(e: csv::Error) -> Error {
+    Error::Output(e.to_string())
+}
+
+/// `id,segment,name`, one row per customer in input order, quoted per RFC 4180 where needed.
+pub fn labels_csv(seg: &Segmentation) -> Result<String, Error> {
+    let mut w = writer();
+    w.write_record(["id", "segment", "name"]).map_err(out)?;
+    for (id, &l) in seg.ids.iter().zip(&seg.labels) {
+        let name = seg.report.segments.get(l as usize).map_or("", |s| s.name.as_str());
+        w.write_record([id.as_str(), &l.to_string(), name]).map_err(out)?;
+    }
+    finish(w)
+}
+
+/// `id,recency,frequency,monetary,r,f,m,segment` for an RFM run; `None` for other methods.
+pub fn rfm_csv(seg: &Segmentation) -> Result<Option<String>, Error> {
+    let Some(t) = &seg.rfm else { return Ok(None) };
+    let mut w = writer();
+    w.write_record(["id", "recency", "frequency", "monetary", "r", "f", "m", "segment"]).map_err(out)?;
+    for (i, id) in seg.ids.iter().enumerate() {
+        let name = seg.labels.get(i).and_then(|&l| seg.report.segments.get(l as usize)).map_or("", |s| s.name.as_str());
+        let num = |v: &[f64]| v.get(i).map_or(String::new(), |x| x.to_string());
+        let sc = |v: &[u8]| v.get(i).map_or(String::new(), |x| x.to_string());
+        w.write_record([
+            id.as_str(),
+            &num(&t.recency),
+            &num(&t.frequency),
+            &num(&t.monetary),
+            &sc(&t.r),
+            &sc(&t.f),
+            &sc(&t.m),
+            name,
+        ])
+        .map_err(out)?;
+    }
+    finish(w).map(Some)
+}
+
+/// One call from bytes to a finished segmentation.
+pub fn segment_bytes(bytes: &[u8], options: &Options) -> Result<(Segmenter, Segmentation), Error> {
+    let s = Segmenter::load(bytes, options)?;
+    let seg = s.segment(options)?;
+    Ok((s, seg))
+}

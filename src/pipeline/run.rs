@@ -1,0 +1,414 @@
+//! One segmentation run: choose features → prepare (impute, log1p, scale)
+//! → segment (k-means or RFM) → evaluate → explain → Report.
+
+use ndarray::{Array2, Axis};
+
+use super::load::{Data, Segmenter};
+use super::options::{LogTransform, Method, OptionsError};
+use super::{Options, Segmentation};
+use crate::cluster::kmeans::{KMeansModel, KMeansParams};
+use crate::explain::summarise;
+use crate::features::customer_features;
+use crate::ingest::time::format_date;
+use crate::ingest::{CustomerTable, IngestError};
+use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
+use crate::prep::{impute_median, log1p_skewed, Scaler};
+use crate::report::{KSearchEntry, Metrics, PrepStep, Report, SegmentSummary, Warning, Warnings};
+use crate::rfm::{rfm_scores, to_grid5, RfmMap};
+use crate::rng::fresh_seed;
+use crate::Error;
+
+/// Range tried by `k: "auto"`.
+pub const AUTO_K: std::ops::RangeInclusive<u32> = 2..=10;
+/// Segments smaller than this share of customers are flagged as over-segmentation.
+const TINY_SHARE: f64 = 0.02;
+/// Segments larger than this share are flagged as under-segmentation.
+const HUGE_SHARE: f64 = 0.60;
+
+/// Column names that hold R, F and M in a per-customer table, most specific first.
+const R_NAMES: &[&str] = &["recency", "recency_days", "days_since_last_order", "days_since_last_purchase", "last_order_days"];
+const F_NAMES: &[&str] = &["frequency", "orders", "order_count", "n_orders", "purchases", "num_orders", "transactions"];
+const M_NAMES: &[&str] =
+    &["monetary", "monetary_value", "total_spend", "revenue", "spend", "total_revenue", "amount", "sales", "ltv"];
+
+/// Per-customer features ready for a method, whatever the input was.
+struct FeatureSet {
+    table: CustomerTable,
+    default_features: Vec<String>,
+    /// Revenue per customer, for revenue shares.
+    revenue: Option<Vec<f64>>,
+    as_of: Option<i64>,
+    preset: Option<String>,
+}
+
+impl Segmenter {
+    fn feature_set(&self, options: &Options) -> Result<FeatureSet, Error> {
+        match &self.data {
+            Data::Table(t) => {
+                let revenue = find_name(&t.feature_names, M_NAMES).map(|j| t.values.column(j).to_vec());
+                Ok(FeatureSet {
+                    table: t.clone(),
+                    default_features: t.feature_names.clone(),
+                    revenue,
+                    as_of: None,
+                    preset: None,
+                })
+            }
+            Data::Events(log) => {
+                let f = customer_features(log, &options.feature_options())?;
+                let has_revenue = !log.revenue.is_empty();
+                let mut table = f.table;
+                table.id_column = log.columns.iter().find(|c| c.role.as_deref() == Some("id")).map(|c| c.name.clone());
+                Ok(FeatureSet {
+                    table,
+                    default_features: f.default_features,
+                    revenue: has_revenue.then_some(f.revenue),
+                    as_of: Some(f.as_of),
+                    preset: log.preset.clone(),
+                })
+            }
+        }
+    }
+
+    /// Runs one segmentation on the loaded data.
+    pub fn segment(&self, options: &Options) -> Result<Segmentation, Error> {
+        let seed = options.seed.unwrap_or_else(fresh_seed);
+        let fs = self.feature_set(options)?;
+        let t = &fs.table;
+        if t.ids.is_empty() {
+            return Err(IngestError::NoUsableRows { skipped: t.rows_skipped, first: "no customer has events before as_of".into() }.into());
+        }
+        let mut warnings = t.warnings.clone();
+        let (cols, rfm_cols) = match options.method {
+            Method::Kmeans => {
+                let wanted = options.features.clone().unwrap_or_else(|| fs.default_features.clone());
+                (select(t, &wanted)?, None)
+            }
+            Method::Rfm => {
+                let c = rfm_columns(t, options.features.as_deref(), &mut warnings)?;
+                (c.iter().flatten().copied().collect(), Some(c))
+            }
+        };
+        let names: Vec<String> = cols.iter().map(|&j| t.feature_names[j].clone()).collect();
+        let mut raw = t.values.select(Axis(1), &cols);
+        let mut prep = Vec::new();
+        for imp in impute_median(&mut raw) {
+            prep.push(PrepStep {
+                feature: names[imp.column].clone(),
+                step: "impute_median".into(),
+                detail: format!("{} missing values set to {}", imp.count, imp.value),
+            });
+        }
+        let mut logged = raw.clone();
+        if options.log != LogTransform::None {
+            for (j, skew) in log1p_skewed(&mut logged, options.log == LogTransform::All) {
+                prep.push(PrepStep { feature: names[j].clone(), step: "log1p".into(), detail: format!("skewness {skew:.2}") });
+            }
+        }
+        let scaler = Scaler::fit(&logged, options.scale);
+        let x = scaler.transform(&logged);
+
+        let mut out = match (options.method, rfm_cols) {
+            (Method::Rfm, Some(rfm_cols)) => run_rfm(options, t, &rfm_cols, &raw, &x, &names)?,
+            _ => run_kmeans(options, seed, &raw, &x, &names)?,
+        };
+        let k = out.segments.len();
+        if let Some(rev) = &fs.revenue {
+            let total: f64 = rev.iter().sum();
+            let mut per = vec![0.0; k];
+            for (&l, r) in out.labels.iter().zip(rev) {
+                if let Some(p) = per.get_mut(l as usize) {
+                    *p += r;
+                }
+            }
+            for (s, p) in out.segments.iter_mut().zip(per) {
+                s.revenue_share = (total != 0.0).then_some(p / total);
+            }
+        }
+        flag_sizes(&out.segments, &mut warnings);
+        let sil = silhouette(x.view(), &out.labels, seed);
+        let metrics = Metrics {
+            silhouette: sil.map(|s| s.score),
+            silhouette_sample_size: sil.map(|s| s.sample_size as u64),
+            davies_bouldin: davies_bouldin(x.view(), &out.labels),
+            calinski_harabasz: calinski_harabasz(x.view(), &out.labels),
+            inertia: out.inertia,
+        };
+        let report = Report {
+            version: crate::VERSION.into(),
+            method: options.method.name().into(),
+            k: k as u32,
+            seed,
+            rows_read: t.rows_read,
+            rows_skipped: t.rows_skipped,
+            customers: t.ids.len() as u64,
+            input: self.input_kind().into(),
+            format: self.format.clone(),
+            preset: fs.preset.clone(),
+            columns: self.columns.clone(),
+            as_of: fs.as_of.map(format_date),
+            id_column: t.id_column.clone(),
+            features: names,
+            ignored_columns: t.ignored_columns.clone(),
+            scaling: options.scale.to_string(),
+            preprocessing: prep,
+            segments: out.segments,
+            metrics,
+            k_search: out.k_search,
+            iterations: out.iterations,
+            converged: out.converged,
+            warnings: warnings.into_vec(),
+        };
+        let rfm = out.rfm;
+        Ok(Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm })
+    }
+}
+
+/// What a method returns before the common Report assembly.
+struct MethodOutput {
+    labels: Vec<u32>,
+    segments: Vec<SegmentSummary>,
+    inertia: Option<f64>,
+    k_search: Vec<KSearchEntry>,
+    iterations: u32,
+    converged: bool,
+    rfm: Option<super::RfmTable>,
+}
+
+fn run_kmeans(options: &Options, seed: u64, raw: &Array2<f64>, x: &Array2<f64>, names: &[String]) -> Result<MethodOutput, Error> {
+    let n = x.nrows();
+    let fit = |k: u32| -> Result<KMeansModel, Error> {
+        let params = KMeansParams::new(k).n_init(options.n_init).max_iter(options.max_iter).tol(options.tol).seed(seed);
+        Ok(params.check(n)?.fit(x))
+    };
+    let mut k_search = Vec::new();
+    let model = match options.k.resolve()? {
+        Some(k) => fit(k)?,
+        None => {
+            let mut best: Option<(f64, KMeansModel)> = None;
+            for k in AUTO_K.filter(|&k| (k as usize) < n) {
+                let m = fit(k)?;
+                let sil = silhouette(x.view(), &m.labels, seed).map(|s| s.score);
+                k_search.push(KSearchEntry {
+                    k,
+                    silhouette: sil,
+                    inertia: Some(m.inertia),
+                    davies_bouldin: davies_bouldin(x.view(), &m.labels),
+                    calinski_harabasz: calinski_harabasz(x.view(), &m.labels),
+                });
+                let score = sil.unwrap_or(f64::NEG_INFINITY);
+                if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                    best = Some((score, m));
+                }
+            }
+            match best {
+                Some((_, m)) => m,
+                None => fit(1)?,
+            }
+        }
+    };
+    let k = model.centroids.nrows();
+    let labels = order_segments(&model.labels, k);
+    let segments = summarise(raw.view(), x.view(), &labels, k, names);
+    Ok(MethodOutput {
+        labels,
+        segments,
+        inertia: Some(model.inertia),
+        k_search,
+        iterations: model.n_iter,
+        converged: model.converged,
+        rfm: None,
+    })
+}
+
+fn run_rfm(
+    options: &Options,
+    t: &CustomerTable,
+    cols: &[Option<usize>; 3],
+    raw: &Array2<f64>,
+    x: &Array2<f64>,
+    names: &[String],
+) -> Result<MethodOutput, Error> {
+    let bins = options.rfm_bins;
+    if !(3..=5).contains(&bins) {
+        return Err(OptionsError::Invalid { option: "rfm_bins", value: bins.to_string(), expected: "3, 4 or 5" }.into());
+    }
+    let map = match &options.rfm_map {
+        Some(rules) => RfmMap::parse(rules).map_err(OptionsError::Rfm)?,
+        None => RfmMap::default_map(),
+    };
+    let column = |c: Option<usize>| -> Vec<f64> {
+        c.map(|j| t.values.column(j).iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect())
+            .unwrap_or_else(|| vec![0.0; t.ids.len()])
+    };
+    let (recency, frequency, monetary) = (column(cols[0]), column(cols[1]), column(cols[2]));
+    let mut scores = rfm_scores(&recency, &frequency, &monetary, bins);
+    if cols[2].is_none() {
+        scores.m.iter_mut().for_each(|m| *m = 0);
+    }
+    let mut seg_names = map.names();
+    let other = seg_names.len();
+    seg_names.push("Other".into());
+    let raw_labels: Vec<u32> = (0..t.ids.len())
+        .map(|i| {
+            let g = |s: &[u8]| to_grid5(s[i], bins);
+            map.assign(g(&scores.r), g(&scores.f), g(&scores.m)).unwrap_or(other) as u32
+        })
+        .collect();
+    // Keep only the names that occur, then order by size like every method.
+    let mut used: Vec<u32> = raw_labels.clone();
+    used.sort_unstable();
+    used.dedup();
+    let dense: Vec<u32> = raw_labels.iter().map(|l| used.binary_search(l).unwrap_or(0) as u32).collect();
+    let k = used.len();
+    let labels = order_segments(&dense, k);
+    // ordered id -> original map index
+    let mut map_index = vec![0usize; k];
+    for (&o, &d) in labels.iter().zip(&dense) {
+        map_index[o as usize] = used[d as usize] as usize;
+    }
+    let mut segments = summarise(raw.view(), x.view(), &labels, k, names);
+    let rules = options.rfm_map.clone();
+    for s in &mut segments {
+        let mi = map_index[s.id as usize];
+        s.name = seg_names[mi].clone();
+        s.rule = match (&rules, crate::rfm::DEFAULT_MAP.get(mi)) {
+            _ if mi == other => "no rule of the RFM map matched".into(),
+            (Some(r), _) => r.get(mi).map_or(String::new(), |r| format!("RFM pattern {}", r.pattern)),
+            (None, Some((p, _))) => describe_pattern(p),
+            (None, None) => String::new(),
+        };
+    }
+    let rfm = super::RfmTable { recency, frequency, monetary, r: scores.r, f: scores.f, m: scores.m };
+    Ok(MethodOutput { labels, segments, inertia: None, k_search: Vec::new(), iterations: 0, converged: true, rfm: Some(rfm) })
+}
+
+/// "5[4-5]" → "R score 5, F score 4–5" (R×F map patterns; scores on the 5-grid).
+fn describe_pattern(p: &str) -> String {
+    let mut parts = Vec::new();
+    let mut rest = p;
+    for label in ["R", "F", "M"] {
+        let Some(c) = rest.chars().next() else { break };
+        let (text, len) = if c == '[' {
+            let end = rest.find(']').unwrap_or(rest.len() - 1);
+            (rest[1..end].replace('-', "–"), end + 1)
+        } else {
+            (c.to_string(), c.len_utf8())
+        };
+        parts.push(format!("{label} score {text}"));
+        rest = &rest[len.min(rest.len())..];
+    }
+    parts.join(", ")
+}
+
+fn find_name(names: &[String], candidates: &[&str]) -> Option<usize> {
+    candidates.iter().find_map(|c| names.iter().position(|n| n.eq_ignore_ascii_case(c)))
+}
+
+/// R, F, M columns of a feature table: `features` in that order, or by name.
+fn rfm_columns(t: &CustomerTable, features: Option<&[String]>, warnings: &mut Warnings) -> Result<[Option<usize>; 3], Error> {
+    if let Some(f) = features {
+        if !(2..=3).contains(&f.len()) {
+            return Err(OptionsError::Rfm(format!(
+                "RFM takes the recency, frequency and (optional) monetary columns in that order; got {} features",
+                f.len()
+            ))
+            .into());
+        }
+        let idx = select(t, f)?;
+        return Ok([idx.first().copied(), idx.get(1).copied(), idx.get(2).copied()]);
+    }
+    let r = find_name(&t.feature_names, R_NAMES);
+    let f = find_name(&t.feature_names, F_NAMES);
+    let m = find_name(&t.feature_names, M_NAMES);
+    let (Some(r), Some(f)) = (r, f) else {
+        return Err(OptionsError::Rfm(format!(
+            "RFM needs recency and frequency columns (e.g. recency_days, orders) — name them with --features recency,frequency,monetary; numeric columns: {}",
+            t.feature_names.join(", ")
+        ))
+        .into());
+    };
+    if m.is_none() {
+        warnings.push(Warning::general("no revenue column: M scores are 0 and segments use R and F only"));
+    }
+    Ok([Some(r), Some(f), m])
+}
+
+/// Indices of the wanted features (exact name, else case-insensitive).
+fn select(t: &CustomerTable, wanted: &[String]) -> Result<Vec<usize>, Error> {
+    let mut cols = Vec::new();
+    for w in wanted {
+        let j = t
+            .feature_names
+            .iter()
+            .position(|f| f == w)
+            .or_else(|| t.feature_names.iter().position(|f| f.eq_ignore_ascii_case(w)))
+            .ok_or_else(|| IngestError::UnknownColumn { name: w.clone(), available: t.feature_names.join(", ") })?;
+        if !cols.contains(&j) {
+            cols.push(j);
+        }
+    }
+    if cols.is_empty() {
+        return Err(IngestError::NoNumericColumns { columns: t.feature_names.join(", ") }.into());
+    }
+    Ok(cols)
+}
+
+fn flag_sizes(segments: &[SegmentSummary], warnings: &mut Warnings) {
+    let k = segments.len();
+    for s in segments {
+        if s.share < TINY_SHARE {
+            warnings.push(Warning::general(format!(
+                "segment {} (\"{}\") holds only {:.1} % of customers: k may be too high",
+                s.id,
+                s.name,
+                s.share * 100.0
+            )));
+        } else if s.share > HUGE_SHARE && k > 1 {
+            warnings.push(Warning::general(format!(
+                "segment {} (\"{}\") holds {:.1} % of customers: k may be too low, or one feature dominates",
+                s.id,
+                s.name,
+                s.share * 100.0
+            )));
+        }
+    }
+}
+
+/// Renumbers clusters so segment 0 is the largest; ties go to the segment
+/// whose first member appears first in the input. Stable and seed-free, so
+/// the same clustering always prints the same ids.
+pub(super) fn order_segments(labels: &[u32], k: usize) -> Vec<u32> {
+    let mut size = vec![0usize; k];
+    let mut first = vec![usize::MAX; k];
+    for (i, &l) in labels.iter().enumerate() {
+        if let (Some(s), Some(f)) = (size.get_mut(l as usize), first.get_mut(l as usize)) {
+            *s += 1;
+            *f = (*f).min(i);
+        }
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| size[b].cmp(&size[a]).then(first[a].cmp(&first[b])));
+    let mut new_id = vec![0u32; k];
+    for (rank, &old) in order.iter().enumerate() {
+        new_id[old] = rank as u32;
+    }
+    labels.iter().map(|&l| new_id.get(l as usize).copied().unwrap_or(0)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_ordered_by_size_then_first_appearance() {
+        assert_eq!(order_segments(&[2, 0, 0, 1, 2, 2], 3), vec![0, 1, 1, 2, 0, 0]);
+        assert_eq!(order_segments(&[1, 0], 2), vec![0, 1]);
+    }
+
+    #[test]
+    fn patterns_read_as_words() {
+        assert_eq!(describe_pattern("5[4-5]"), "R score 5, F score 4–5");
+        assert_eq!(describe_pattern("[1-2][1-2]"), "R score 1–2, F score 1–2");
+    }
+}
