@@ -54,7 +54,16 @@ pub fn summarise(
                 .map(|(f, (m, p))| (f.clone(), if *p != 0.0 { m / p } else { f64::NAN }))
                 .collect();
             let (name, rule) = describe(&centre, &mean, names, c);
-            SegmentSummary { id: c as u32, name, size, share: size as f64 / n as f64, profile, lift, rule, revenue_share: None }
+            SegmentSummary {
+                id: c as u32,
+                name,
+                size,
+                share: size as f64 / n as f64,
+                profile,
+                lift,
+                rule,
+                revenue_share: None,
+            }
         })
         .collect()
 }

@@ -5,11 +5,13 @@
 //! label values do not count as clusters. Each returns `None` when the metric
 //! is undefined (fewer than 2 or more than n − 1 distinct labels).
 
+mod agreement;
 mod calinski_harabasz;
 mod davies_bouldin;
 mod groups;
 mod silhouette;
 
+pub use agreement::{adjusted_rand_index, contingency};
 pub use calinski_harabasz::calinski_harabasz;
 pub use davies_bouldin::davies_bouldin;
 pub use silhouette::{silhouette, silhouette_samples, Silhouette, SILHOUETTE_EXACT_LIMIT};

@@ -211,7 +211,10 @@ mod tests {
     #[test]
     fn options_from_json_with_defaults_and_unknown_fields_rejected() {
         let o: Options = serde_json::from_str(r#"{"method":"rfm","k":"auto","asOf":"2024-01-01"}"#).unwrap();
-        assert_eq!((o.method, o.k, o.as_of.as_deref(), o.n_init), (Method::Rfm, KChoice::Named("auto".into()), Some("2024-01-01"), 10));
+        assert_eq!(
+            (o.method, o.k, o.as_of.as_deref(), o.n_init),
+            (Method::Rfm, KChoice::Named("auto".into()), Some("2024-01-01"), 10)
+        );
         let e = serde_json::from_str::<Options>(r#"{"kk": 3}"#).unwrap_err().to_string();
         assert!(e.contains("unknown field `kk`"), "{e}");
         let e = serde_json::from_str::<Options>(r#"{"method": "magic"}"#).unwrap_err().to_string();

@@ -26,7 +26,8 @@ const TINY_SHARE: f64 = 0.02;
 const HUGE_SHARE: f64 = 0.60;
 
 /// Column names that hold R, F and M in a per-customer table, most specific first.
-const R_NAMES: &[&str] = &["recency", "recency_days", "days_since_last_order", "days_since_last_purchase", "last_order_days"];
+const R_NAMES: &[&str] =
+    &["recency", "recency_days", "days_since_last_order", "days_since_last_purchase", "last_order_days"];
 const F_NAMES: &[&str] = &["frequency", "orders", "order_count", "n_orders", "purchases", "num_orders", "transactions"];
 const M_NAMES: &[&str] =
     &["monetary", "monetary_value", "total_spend", "revenue", "spend", "total_revenue", "amount", "sales", "ltv"];
@@ -76,7 +77,11 @@ impl Segmenter {
         let fs = self.feature_set(options)?;
         let t = &fs.table;
         if t.ids.is_empty() {
-            return Err(IngestError::NoUsableRows { skipped: t.rows_skipped, first: "no customer has events before as_of".into() }.into());
+            return Err(IngestError::NoUsableRows {
+                skipped: t.rows_skipped,
+                first: "no customer has events before as_of".into(),
+            }
+            .into());
         }
         let mut warnings = t.warnings.clone();
         let (cols, rfm_cols) = match options.method {
@@ -102,7 +107,11 @@ impl Segmenter {
         let mut logged = raw.clone();
         if options.log != LogTransform::None {
             for (j, skew) in log1p_skewed(&mut logged, options.log == LogTransform::All) {
-                prep.push(PrepStep { feature: names[j].clone(), step: "log1p".into(), detail: format!("skewness {skew:.2}") });
+                prep.push(PrepStep {
+                    feature: names[j].clone(),
+                    step: "log1p".into(),
+                    detail: format!("skewness {skew:.2}"),
+                });
             }
         }
         let scaler = Scaler::fit(&logged, options.scale);
@@ -175,7 +184,13 @@ struct MethodOutput {
     rfm: Option<super::RfmTable>,
 }
 
-fn run_kmeans(options: &Options, seed: u64, raw: &Array2<f64>, x: &Array2<f64>, names: &[String]) -> Result<MethodOutput, Error> {
+fn run_kmeans(
+    options: &Options,
+    seed: u64,
+    raw: &Array2<f64>,
+    x: &Array2<f64>,
+    names: &[String],
+) -> Result<MethodOutput, Error> {
     let n = x.nrows();
     let fit = |k: u32| -> Result<KMeansModel, Error> {
         let params = KMeansParams::new(k).n_init(options.n_init).max_iter(options.max_iter).tol(options.tol).seed(seed);
@@ -280,7 +295,15 @@ fn run_rfm(
         };
     }
     let rfm = super::RfmTable { recency, frequency, monetary, r: scores.r, f: scores.f, m: scores.m };
-    Ok(MethodOutput { labels, segments, inertia: None, k_search: Vec::new(), iterations: 0, converged: true, rfm: Some(rfm) })
+    Ok(MethodOutput {
+        labels,
+        segments,
+        inertia: None,
+        k_search: Vec::new(),
+        iterations: 0,
+        converged: true,
+        rfm: Some(rfm),
+    })
 }
 
 /// "5[4-5]" → "R score 5, F score 4–5" (R×F map patterns; scores on the 5-grid).
@@ -306,7 +329,11 @@ fn find_name(names: &[String], candidates: &[&str]) -> Option<usize> {
 }
 
 /// R, F, M columns of a feature table: `features` in that order, or by name.
-fn rfm_columns(t: &CustomerTable, features: Option<&[String]>, warnings: &mut Warnings) -> Result<[Option<usize>; 3], Error> {
+fn rfm_columns(
+    t: &CustomerTable,
+    features: Option<&[String]>,
+    warnings: &mut Warnings,
+) -> Result<[Option<usize>; 3], Error> {
     if let Some(f) = features {
         if !(2..=3).contains(&f.len()) {
             return Err(OptionsError::Rfm(format!(

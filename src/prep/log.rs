@@ -24,7 +24,11 @@ pub fn skewness(col: ArrayView1<f64>) -> f64 {
     }
     m2 /= n;
     m3 /= n;
-    if m2 <= f64::EPSILON { 0.0 } else { m3 / m2.powf(1.5) }
+    if m2 <= f64::EPSILON {
+        0.0
+    } else {
+        m3 / m2.powf(1.5)
+    }
 }
 
 /// Applies log1p in place to the chosen columns; returns (column, skewness)

@@ -1,0 +1,67 @@
+//! k-means and validity metrics against scikit-learn on the same data
+//! (fixtures written by tests/reference/sklearn_fixtures.py, committed).
+
+use ndarray::Array2;
+use seglens::cluster::kmeans::KMeansParams;
+use seglens::metrics::{adjusted_rand_index, calinski_harabasz, davies_bouldin, silhouette_samples};
+use serde_json::Value;
+
+const CASES: [&str; 4] = ["blobs_2d_k3", "blobs_5d_k5", "blobs_8d_k6_overlap", "blobs_3d_k4_wrong_k"];
+
+fn load(name: &str) -> (Array2<f64>, Value) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sklearn/");
+    let text = std::fs::read_to_string(format!("{dir}{name}.csv")).unwrap();
+    let mut rows = text.lines().skip(1).map(|l| l.split(',').map(|v| v.parse::<f64>().unwrap()).collect::<Vec<_>>());
+    let first = rows.next().unwrap();
+    let d = first.len();
+    let mut flat = first;
+    rows.for_each(|r| flat.extend(r));
+    let x = Array2::from_shape_vec((flat.len() / d, d), flat).unwrap();
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(format!("{dir}{name}.json")).unwrap()).unwrap();
+    (x, json)
+}
+
+fn labels(v: &Value, key: &str) -> Vec<u32> {
+    v[key].as_array().unwrap().iter().map(|l| l.as_u64().unwrap() as u32).collect()
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-300)
+}
+
+#[test]
+fn metrics_equal_sklearn_on_sklearn_labels() {
+    for name in CASES {
+        let (x, r) = load(name);
+        let l = labels(&r, "labels");
+        let s = silhouette_samples(x.view(), &l).unwrap();
+        let sil = s.iter().sum::<f64>() / s.len() as f64;
+        assert!(rel(sil, r["silhouette"].as_f64().unwrap()) < 1e-9, "{name} silhouette {sil} vs {}", r["silhouette"]);
+        let db = davies_bouldin(x.view(), &l).unwrap();
+        assert!(rel(db, r["davies_bouldin"].as_f64().unwrap()) < 1e-9, "{name} DB {db} vs {}", r["davies_bouldin"]);
+        let ch = calinski_harabasz(x.view(), &l).unwrap();
+        assert!(
+            rel(ch, r["calinski_harabasz"].as_f64().unwrap()) < 1e-9,
+            "{name} CH {ch} vs {}",
+            r["calinski_harabasz"]
+        );
+    }
+}
+
+#[test]
+fn kmeans_matches_sklearn_partition_and_inertia() {
+    for name in CASES {
+        let (x, r) = load(name);
+        let k = r["k"].as_u64().unwrap() as u32;
+        let m = KMeansParams::new(k).n_init(10).seed(0).check(x.nrows()).unwrap().fit(&x);
+        let want = r["inertia"].as_f64().unwrap();
+        let gap = (m.inertia - want) / want;
+        // never worse than scikit-learn by more than 0.5 %; on well-posed data, the same partition
+        assert!(gap < 0.005, "{name}: inertia {} vs sklearn {want} ({:+.3} %)", m.inertia, gap * 100.0);
+        let ari = adjusted_rand_index(&m.labels, &labels(&r, "labels")).unwrap();
+        if !name.ends_with("wrong_k") {
+            assert!(ari >= 0.99, "{name}: ARI vs sklearn {ari}");
+        }
+        eprintln!("{name}: ARI vs sklearn {ari:.4}, inertia {:+.4} %", gap * 100.0);
+    }
+}
