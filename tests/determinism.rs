@@ -32,7 +32,7 @@ fn native_and_wasm_cli_outputs_are_byte_identical() {
     let bytes = std::fs::read(&fixture).unwrap();
     let opts =
         Options { k: KChoice::Fixed(5.0), seed: Some(42), scale: "robust".parse().unwrap(), ..Options::default() };
-    let (s, seg) = segment_bytes(&bytes, &opts).unwrap();
+    let (_, seg) = segment_bytes(&bytes, &opts).unwrap();
     assert_eq!(std::fs::read_to_string(&report).unwrap(), seg.report.to_json().unwrap());
     assert_eq!(std::fs::read_to_string(&labels).unwrap(), labels_csv(&seg).unwrap());
 }

@@ -10,7 +10,7 @@ fn opts(k: u32) -> Options {
 
 #[test]
 fn report_fields_are_consistent() {
-    let (s, seg) = segment_bytes(SHOP, &opts(4)).unwrap();
+    let (_, seg) = segment_bytes(SHOP, &opts(4)).unwrap();
     let r = &seg.report;
     assert_eq!((r.rows_read, r.rows_skipped, r.customers), (400, 0, 400));
     assert_eq!(r.k, 4);
