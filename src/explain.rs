@@ -68,8 +68,35 @@ pub fn summarise(
         .collect()
 }
 
-/// "High spend, low visits" from the most distinctive features, and a
-/// description with their segment means.
+/// Words for well-known behavioural features: (when high, when low).
+/// Their order in a name follows distinctiveness.
+const WORDS: &[(&str, &str, &str)] = &[
+    ("recency_days", "lapsed", "recent"),
+    ("days_since_active", "inactive", "active"),
+    ("tenure_days", "long-time", "new"),
+    ("orders", "frequent", "one-time"),
+    ("frequency", "frequent", "one-time"),
+    ("monetary", "high-spending", "low-spending"),
+    ("total_spend", "high-spending", "low-spending"),
+    ("aov", "big-basket", "small-basket"),
+    ("avg_order_value", "big-basket", "small-basket"),
+    ("active_days", "engaged", "rarely active"),
+    ("events", "busy", "quiet"),
+    ("sessions", "often visiting", "rarely visiting"),
+    ("distinct_events", "broad-use", "narrow-use"),
+    ("refunds", "refund-prone", "no-refund"),
+    ("trend", "growing", "declining"),
+];
+
+fn word(feature: &str, high: bool) -> String {
+    match WORDS.iter().find(|w| w.0 == feature) {
+        Some((_, h, l)) => (if high { h } else { l }).to_string(),
+        None => format!("{} {}", if high { "high" } else { "low" }, feature.replace('_', " ")),
+    }
+}
+
+/// "Frequent, high-spending customers" from the most distinctive features,
+/// and a description with their segment means.
 fn describe(centre: &[f64], mean: &[f64], names: &[String], id: usize) -> (String, String) {
     let mut order: Vec<usize> = (0..centre.len()).collect();
     order.sort_by(|&a, &b| centre[b].abs().total_cmp(&centre[a].abs()).then(a.cmp(&b)));
@@ -77,12 +104,12 @@ fn describe(centre: &[f64], mean: &[f64], names: &[String], id: usize) -> (Strin
     if top.is_empty() {
         return (format!("Typical customers ({})", id + 1), "close to the average on every feature".into());
     }
-    let level = |z: f64| if z > 0.0 { "high" } else { "low" };
-    let words: Vec<String> = top.iter().map(|&j| format!("{} {}", level(centre[j]), names[j])).collect();
-    let mut name = words.join(", ");
+    let words: Vec<String> = top.iter().map(|&j| word(&names[j], centre[j] > 0.0)).collect();
+    let mut name = words.join(", ") + " customers";
     if let Some(first) = name.get(..1) {
         name = first.to_uppercase() + name.get(1..).unwrap_or("");
     }
+    let level = |z: f64| if z > 0.0 { "high" } else { "low" };
     let rule = top
         .iter()
         .map(|&j| format!("{} {} (mean {}, {:+.1} sd)", names[j], level(centre[j]), fmt_num(mean[j]), centre[j]))
@@ -126,9 +153,18 @@ mod tests {
         assert_eq!(s[0].profile["spend"], 100.0);
         assert!((s[0].lift["spend"] - 100.0 / 60.0).abs() < 1e-12);
         assert_eq!(s[0].lift["visits"], 1.0);
-        assert_eq!(s[0].name, "High spend");
-        assert_eq!(s[1].name, "Low spend");
+        assert_eq!(s[0].name, "High spend customers");
+        assert_eq!(s[1].name, "Low spend customers");
         assert_eq!(s[1].share, 0.5);
+    }
+
+    #[test]
+    fn behavioural_features_get_words() {
+        let names: Vec<String> = ["recency_days", "orders", "monetary"].map(String::from).to_vec();
+        let (n, _) = describe(&[1.5, -0.9, 0.1], &[300.0, 1.0, 20.0], &names, 0);
+        assert_eq!(n, "Lapsed, one-time customers");
+        let (n, _) = describe(&[-0.1, 1.2, 2.0], &[3.0, 20.0, 900.0], &names, 0);
+        assert_eq!(n, "High-spending, frequent customers");
     }
 
     #[test]

@@ -97,6 +97,16 @@ pub struct KSearchEntry {
     pub calinski_harabasz: Option<f64>,
 }
 
+/// One cell of the RFM R × F grid: how many customers have these scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RfmCell {
+    pub r: u8,
+    pub f: u8,
+    pub count: u64,
+    /// Segment name of the cell's customers.
+    pub name: String,
+}
+
 /// A transformation applied to the features before segmenting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrepStep {
@@ -134,6 +144,8 @@ pub struct Report {
     pub segments: Vec<SegmentSummary>,
     pub metrics: Metrics,
     pub k_search: Vec<KSearchEntry>,
+    /// RFM runs: customer counts on the R × F grid (scores 1..=bins).
+    pub rfm_grid: Vec<RfmCell>,
     pub iterations: u32,
     pub converged: bool,
     pub warnings: Vec<Warning>,

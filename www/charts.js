@@ -1,29 +1,33 @@
-// Charts drawn with Observable Plot (SVG). Every chart has a table next to
-// it on the page with the same numbers, for screen readers and copy-paste.
-// Segment colours come from one colour-blind-safe palette, by segment id,
-// so a segment has the same colour in every chart.
+// Charts drawn with Observable Plot (SVG). Every chart has a table on the
+// page with the same numbers, for screen readers and copy-paste. Segment
+// colours come from one colour-blind-safe palette, by segment id, so a
+// segment has the same colour in every chart.
 
 import * as Plot from '@observablehq/plot';
 
-/** Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's muted extras. */
+/** Okabe & Ito (2008) colour-blind-safe palette, then two of Paul Tol's muted colours. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000', '#882255', '#44AA99'];
 
 /** @param {number} id */
 export const segmentColor = (id) => PALETTE[id % PALETTE.length];
 
+/** @typedef {import('./types').Report} Report */
+
+/** @param {{ id: number, name: string }} s */
+const segLabel = (s) => `${s.id} · ${s.name}`;
+
 /**
  * Horizontal bar chart of segment sizes.
- * @param {import('./types').Report} report
+ * @param {Report} report
  * @param {number} width
- * @returns {SVGSVGElement | HTMLElement}
  */
 export function segmentSizes(report, width) {
-  const data = report.segments.map((s) => ({ ...s, label: `${s.id} · ${s.name}` }));
+  const data = report.segments.map((s) => ({ ...s, label: segLabel(s) }));
   return Plot.plot({
     width,
     height: 40 + 34 * data.length,
     marginLeft: Math.min(320, 12 + 7 * Math.max(...data.map((d) => d.label.length))),
-    marginRight: 70,
+    marginRight: 80,
     ariaLabel: 'Segment sizes',
     x: { label: 'customers', grid: true },
     y: { label: null, domain: data.map((d) => d.label) },
@@ -31,6 +35,82 @@ export function segmentSizes(report, width) {
       Plot.barX(data, { x: 'size', y: 'label', fill: (d) => segmentColor(d.id), title: (d) => `${d.name}: ${d.size} customers` }),
       Plot.text(data, { x: 'size', y: 'label', text: (d) => `${d.size} (${(d.share * 100).toFixed(1)} %)`, dx: 6, textAnchor: 'start' }),
       Plot.ruleX([0]),
+    ],
+  });
+}
+
+/**
+ * Feature × segment heatmap of lift (segment mean / population mean), on a
+ * log2 scale so 2× and 0.5× are equally far from "like everyone".
+ * @param {Report} report
+ * @param {number} width
+ */
+export function liftHeatmap(report, width) {
+  const data = report.segments.flatMap((s) =>
+    report.features.map((f) => ({ segment: segLabel(s), feature: f, lift: s.lift[f] ?? null, mean: s.profile[f] })),
+  );
+  // ±3 = 8× above or below average; beyond that the colour saturates (the label still says the number).
+  const extent = 3;
+  return Plot.plot({
+    width,
+    height: 70 + 30 * report.segments.length,
+    marginLeft: Math.min(320, 12 + 7 * Math.max(...report.segments.map((s) => segLabel(s).length))),
+    marginBottom: 60,
+    ariaLabel: 'Lift of each feature per segment',
+    x: { label: null, domain: report.features, tickRotate: -25 },
+    y: { label: null, domain: report.segments.map(segLabel) },
+    color: { type: 'linear', scheme: 'PuOr', reverse: true, domain: [-extent, extent], clamp: true, label: 'lift (log2: +1 = 2× the average)', legend: true },
+    marks: [
+      Plot.cell(data, {
+        x: 'feature',
+        y: 'segment',
+        fill: (d) => (d.lift !== null && d.lift > 0 ? Math.log2(d.lift) : NaN),
+        title: (d) => `${d.feature}: ${d.lift === null ? 'n/a' : d.lift.toFixed(2) + '×'} the average`,
+        inset: 0.5,
+      }),
+      Plot.text(data, { x: 'feature', y: 'segment', text: (d) => (d.lift === null ? '–' : `${d.lift.toFixed(1)}×`), fontSize: 11 }),
+    ],
+  });
+}
+
+/**
+ * The RFM grid: customers per (R, F) score, coloured by segment.
+ * @param {Report} report
+ * @param {number} width
+ */
+export function rfmGrid(report, width) {
+  const ids = new Map(report.segments.map((s) => [s.name, s.id]));
+  const cells = report.rfm_grid;
+  return Plot.plot({
+    width: Math.min(width, 640),
+    height: 380,
+    ariaLabel: 'RFM grid: customers by recency and frequency score',
+    x: { label: 'F score (frequency) →', domain: [...new Set(cells.map((c) => c.f))].sort() },
+    y: { label: '↑ R score (recency)', domain: [...new Set(cells.map((c) => c.r))].sort().reverse() },
+    marks: [
+      Plot.cell(cells, { x: 'f', y: 'r', fill: (c) => segmentColor(ids.get(c.name) ?? 0), fillOpacity: 0.85, inset: 1, title: (c) => `${c.name}: ${c.count}` }),
+      Plot.text(cells, { x: 'f', y: 'r', text: (c) => `${c.count}\n${c.name}`, fill: 'white', fontSize: 10, lineWidth: 8 }),
+    ],
+  });
+}
+
+/**
+ * k-search: silhouette (higher is better) and inertia (the elbow) by k.
+ * @param {Report} report
+ * @param {number} width
+ */
+export function kSearch(report, width) {
+  const data = report.k_search.filter((e) => e.silhouette !== null);
+  return Plot.plot({
+    width: Math.min(width, 720),
+    height: 260,
+    ariaLabel: 'Silhouette by number of segments',
+    x: { label: 'k (segments)', ticks: data.map((d) => d.k), tickFormat: 'd' },
+    y: { label: '↑ silhouette', grid: true },
+    marks: [
+      Plot.ruleX([report.k], { stroke: '#D55E00', strokeDasharray: '4 3' }),
+      Plot.line(data, { x: 'k', y: 'silhouette', stroke: '#0072B2' }),
+      Plot.dot(data, { x: 'k', y: 'silhouette', fill: '#0072B2', title: (d) => `k = ${d.k}: silhouette ${d.silhouette?.toFixed(3)}` }),
     ],
   });
 }

@@ -4,9 +4,12 @@
 // textContent, never parsed as markup.
 
 import { Segmenter } from './client.js';
-import { segmentSizes, segmentColor } from './charts.js';
+import { kSearch, liftHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
 
-const SAMPLE_URL = new URL('./sample/customers.csv', import.meta.url);
+const SAMPLE_EVENTS_URL = new URL('./sample/events.csv', import.meta.url);
+const SAMPLE_TABLE_URL = new URL('./sample/customers.csv', import.meta.url);
+/** Roles a user can give a column of an event log, and the option each sets. */
+const ROLE_OPTIONS = /** @type {const} */ ({ id: 'idColumn', time: 'timeColumn', event: 'eventColumn', revenue: 'revenueColumn' });
 
 /** @template {HTMLElement} T @param {string} id @returns {T} */
 const $ = (id) => /** @type {T} */ (document.getElementById(id));
@@ -15,6 +18,17 @@ const els = {
   file: /** @type {HTMLInputElement} */ ($('file')),
   drop: $('drop'),
   sample: /** @type {HTMLButtonElement} */ ($('sample')),
+  sampleTable: /** @type {HTMLButtonElement} */ ($('sample-table')),
+  mappingBox: /** @type {HTMLDetailsElement} */ ($('mapping-box')),
+  mapping: /** @type {HTMLTableElement} */ ($('mapping-table')),
+  method: /** @type {HTMLSelectElement} */ ($('method')),
+  liftFig: $('lift-fig'),
+  liftChart: $('lift-chart'),
+  rfmFig: $('rfm-fig'),
+  rfmChart: $('rfm-chart'),
+  kFig: $('k-fig'),
+  kChart: $('k-chart'),
+  dlRfm: /** @type {HTMLButtonElement} */ ($('dl-rfm')),
   source: $('source'),
   k: /** @type {HTMLSelectElement} */ ($('k')),
   scale: /** @type {HTMLSelectElement} */ ($('scale')),
@@ -39,10 +53,14 @@ const segmenter = new Segmenter();
 let data = null;
 /** @type {import('./types').Result | null} */
 let last = null;
+/** Column roles the user chose, by option name (idColumn, timeColumn, …). Reset with new data. */
+/** @type {Record<string, string>} */
+let roles = {};
 
 /** @param {string} name @param {ArrayBuffer} buf */
 function setData(name, buf) {
   data = { name, bytes: new Uint8Array(buf) };
+  roles = {};
   els.source.textContent = `${name} — ${formatBytes(buf.byteLength)}`;
   els.run.disabled = false;
   void run();
@@ -52,7 +70,9 @@ async function run() {
   if (!data) return;
   /** @type {number | 'auto'} */
   const k = els.k.value === 'auto' ? 'auto' : Number(els.k.value);
-  const options = { k, scale: /** @type {any} */ (els.scale.value), seed: 0 };
+  /** @type {import('./types').Options} */
+  const options = { method: /** @type {any} */ (els.method.value), k, scale: /** @type {any} */ (els.scale.value), seed: 0, ...roles };
+  els.k.disabled = els.method.value === 'rfm';
   els.error.hidden = true;
   els.cancel.hidden = false;
   els.progress.hidden = false;
@@ -132,6 +152,40 @@ function formatBytes(n) {
   return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
 }
 
+/** A right-aligned, non-wrapping number cell. @param {string} text */
+function num(text) {
+  const span = el('span', text, 'num');
+  return span;
+}
+
+/** The detected columns with a role picker for event logs. @param {import('./types').Report} r */
+function renderMapping(r) {
+  els.mappingBox.hidden = r.columns.length === 0;
+  const pickable = r.input === 'events';
+  fillTable(
+    els.mapping,
+    ['Column', 'Type', pickable ? 'Role' : 'Use'],
+    r.columns.map((c) => {
+      if (!pickable) return [c.name, c.type, c.role ?? 'ignored'];
+      const select = document.createElement('select');
+      select.setAttribute('aria-label', `Role of column ${c.name}`);
+      for (const role of ['', ...Object.keys(ROLE_OPTIONS)]) {
+        const o = document.createElement('option');
+        o.value = role;
+        o.textContent = role || '—';
+        o.selected = (c.role ?? '') === role;
+        select.append(o);
+      }
+      select.addEventListener('change', () => {
+        const key = ROLE_OPTIONS[/** @type {keyof typeof ROLE_OPTIONS} */ (select.value)];
+        if (key) roles[key] = c.name;
+        void run();
+      });
+      return [c.name, c.type + (c.format ? ` (${c.format})` : ''), select];
+    }),
+  );
+}
+
 /** @param {import('./types').Segment} s */
 function swatch(s) {
   const span = el('span', s.name);
@@ -148,6 +202,7 @@ function render(r) {
   const m = r.metrics;
   const cards = [
     ['Customers', fmt(r.customers)],
+    [r.input === 'events' ? `Events${r.preset ? ` (${r.preset})` : ''}` : 'Rows', fmt(r.rows_read - r.rows_skipped)],
     ['Segments', String(r.k)],
     ['Silhouette', m.silhouette === null ? '–' : m.silhouette.toFixed(3)],
     ['Rows skipped', fmt(r.rows_skipped)],
@@ -159,12 +214,23 @@ function render(r) {
       return c;
     }),
   );
-  els.chart.replaceChildren(segmentSizes(r, Math.max(320, Math.min(els.chart.clientWidth || 720, 900))));
+  const width = Math.max(320, Math.min(els.chart.clientWidth || 720, 900));
+  els.chart.replaceChildren(segmentSizes(r, width));
+  const isRfm = r.method === 'rfm';
+  els.liftFig.hidden = r.segments.length < 2;
+  if (!els.liftFig.hidden) els.liftChart.replaceChildren(liftHeatmap(r, width));
+  els.rfmFig.hidden = !isRfm || r.rfm_grid.length === 0;
+  if (!els.rfmFig.hidden) els.rfmChart.replaceChildren(rfmGrid(r, width));
+  els.kFig.hidden = r.k_search.length === 0;
+  if (!els.kFig.hidden) els.kChart.replaceChildren(kSearch(r, width));
+  els.dlRfm.hidden = !isRfm;
+  const pct = (/** @type {number | null} */ v) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
   fillTable(
     els.segments,
-    ['#', 'Segment', 'Customers', 'Share', 'Description'],
-    r.segments.map((s) => [s.id, swatch(s), fmt(s.size), `${(s.share * 100).toFixed(1)} %`, s.rule]),
+    ['#', 'Segment', 'Customers', 'Share', 'Revenue share', 'Description'],
+    r.segments.map((s) => [s.id, swatch(s), num(fmt(s.size)), num(pct(s.share)), num(pct(s.revenue_share)), s.rule]),
   );
+  renderMapping(r);
   fillTable(
     els.profile,
     ['Segment', ...r.features],
@@ -200,12 +266,18 @@ els.drop.addEventListener('drop', async (e) => {
   if (f) setData(f.name, await f.arrayBuffer());
 });
 els.sample.addEventListener('click', async () => {
-  const res = await fetch(SAMPLE_URL);
-  setData('sample: customers.csv (3,000 customers of an online shop)', await res.arrayBuffer());
+  const res = await fetch(SAMPLE_EVENTS_URL);
+  setData('sample: events.csv (a year of an online shop: 1,000 customers, 70,851 events)', await res.arrayBuffer());
 });
+els.sampleTable.addEventListener('click', async () => {
+  const res = await fetch(SAMPLE_TABLE_URL);
+  setData('sample: customers.csv (3,000 customers, one row each)', await res.arrayBuffer());
+});
+els.method.addEventListener('change', () => void run());
 els.run.addEventListener('click', () => void run());
 els.k.addEventListener('change', () => void run());
 els.scale.addEventListener('change', () => void run());
 els.cancel.addEventListener('click', () => segmenter.cancel());
 els.dlLabels.addEventListener('click', () => last && download('seglens-labels.csv', 'text/csv', last.labelsCsv));
 els.dlReport.addEventListener('click', () => last && download('seglens-report.json', 'application/json', last.reportJson));
+els.dlRfm.addEventListener('click', () => last?.rfmCsv && download('seglens-rfm.csv', 'text/csv', last.rfmCsv));

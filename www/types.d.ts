@@ -104,6 +104,8 @@ export interface Report {
   segments: Segment[];
   metrics: Metrics;
   k_search: KSearchEntry[];
+  /** RFM runs: customers per (R, F) score cell and the cell's segment name. */
+  rfm_grid: { r: number; f: number; count: number; name: string }[];
   iterations: number;
   converged: boolean;
   warnings: Warning[];

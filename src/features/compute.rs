@@ -337,13 +337,16 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     }
     let width = names.len();
     let values = Array2::from_shape_vec((ids.len(), width), flat).unwrap_or_else(|_| Array2::zeros((0, width)));
-    let mut default_features: Vec<String> = vec!["recency_days".into(), "orders".into()];
+    // Recency of purchase and of any activity, frequency, value, tenure and breadth of use:
+    // on the persona log (scripts/gen-events.mjs) this set recovers the personas (tests/personas.rs).
+    let mut default_features: Vec<String> =
+        ["recency_days", "days_since_active", "orders"].map(String::from).to_vec();
     if has_revenue {
         default_features.push("monetary".into());
     }
-    default_features.push("tenure_days".into());
+    default_features.extend(["tenure_days", "active_days"].map(String::from));
     if has_events {
-        default_features.extend(["active_days", "distinct_events"].map(String::from));
+        default_features.push("distinct_events".into());
     }
     let table = CustomerTable {
         ids,

@@ -13,7 +13,7 @@ use crate::ingest::time::format_date;
 use crate::ingest::{CustomerTable, IngestError};
 use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
 use crate::prep::{impute_median, log1p_skewed, Scaler};
-use crate::report::{KSearchEntry, Metrics, PrepStep, Report, SegmentSummary, Warning, Warnings};
+use crate::report::{KSearchEntry, Metrics, PrepStep, Report, RfmCell, SegmentSummary, Warning, Warnings};
 use crate::rfm::{rfm_scores, to_grid5, RfmMap};
 use crate::rng::fresh_seed;
 use crate::Error;
@@ -143,6 +143,7 @@ impl Segmenter {
             calinski_harabasz: calinski_harabasz(x.view(), &out.labels),
             inertia: out.inertia,
         };
+        let rfm_grid = out.rfm.as_ref().map(|t| rfm_grid(t, &out.labels, &out.segments)).unwrap_or_default();
         let report = Report {
             version: crate::VERSION.into(),
             method: options.method.name().into(),
@@ -164,6 +165,7 @@ impl Segmenter {
             segments: out.segments,
             metrics,
             k_search: out.k_search,
+            rfm_grid,
             iterations: out.iterations,
             converged: out.converged,
             warnings: warnings.into_vec(),
@@ -304,6 +306,24 @@ fn run_rfm(
         converged: true,
         rfm: Some(rfm),
     })
+}
+
+/// Customer counts per (R, F) cell, with the segment of the cell's customers.
+fn rfm_grid(t: &super::RfmTable, labels: &[u32], segments: &[SegmentSummary]) -> Vec<RfmCell> {
+    let mut cells: std::collections::BTreeMap<(u8, u8), (u64, u32)> = std::collections::BTreeMap::new();
+    for ((&r, &f), &l) in t.r.iter().zip(&t.f).zip(labels) {
+        let e = cells.entry((r, f)).or_insert((0, l));
+        e.0 += 1;
+    }
+    cells
+        .into_iter()
+        .map(|((r, f), (count, l))| RfmCell {
+            r,
+            f,
+            count,
+            name: segments.get(l as usize).map_or_else(String::new, |s| s.name.clone()),
+        })
+        .collect()
 }
 
 /// "5[4-5]" → "R score 5, F score 4–5" (R×F map patterns; scores on the 5-grid).

@@ -49,15 +49,45 @@ test('changing k re-segments in the worker', async () => {
   assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
 });
 
-test('the sample data runs end to end', async () => {
+test('the sample event log runs end to end, with detected roles', async () => {
   const { page } = demo;
+  await page.selectOption('#method', 'kmeans');
   await page.selectOption('#k', '5');
   await page.click('#sample');
-  await page.waitForFunction(() => /sample/.test(document.getElementById('source')?.textContent ?? ''));
+  await page.waitForFunction(() => /events\.csv/.test(document.getElementById('source')?.textContent ?? ''));
   await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 5);
   await page.locator('#status', { hasText: 'Done' }).waitFor();
-  const customers = await page.locator('#cards .card .value').first().textContent();
-  assert.equal(customers, '3,000');
+  assert.equal(await page.locator('#cards .card .value').first().textContent(), '1,000');
+  // the lift heatmap is drawn and the mapping shows the detected roles
+  await page.locator('#lift-chart svg').first().waitFor();
+  const roles = await page.$$eval('#mapping-table tbody tr', (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.querySelector('td')?.textContent, tr.querySelector('select')?.value])),
+  );
+  assert.deepEqual(roles, { user_id: 'id', timestamp: 'time', event: 'event', revenue: 'revenue' });
+  await page.screenshot({ path: join(OUT, 'demo-events.png'), fullPage: true });
+});
+
+test('RFM segments with the R x F grid, same as the CLI', async () => {
+  const { page } = demo;
+  await page.selectOption('#method', 'rfm');
+  await page.locator('#rfm-chart svg').first().waitFor();
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  const bytes = new Uint8Array(readFileSync(new URL('../../www/sample/events.csv', import.meta.url)));
+  const expected = await segment(bytes, { method: 'rfm', seed: 0 });
+  assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
+  const names = await page.locator('#segments-table tbody tr td:nth-child(2)').allTextContents();
+  assert.deepEqual(names, expected.report.segments.map((s) => s.name));
+  assert.ok(names.includes('Champions'));
+  await page.screenshot({ path: join(OUT, 'demo-rfm.png'), fullPage: true });
+  await page.selectOption('#method', 'kmeans');
+});
+
+test('the per-customer table sample still works', async () => {
+  const { page } = demo;
+  await page.click('#sample-table');
+  await page.waitForFunction(() => /customers\.csv/.test(document.getElementById('source')?.textContent ?? ''));
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  assert.equal(await page.locator('#cards .card .value').first().textContent(), '3,000');
 });
 
 test('an unusable file gives a one-line error, not a crash', async () => {
