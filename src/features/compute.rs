@@ -339,8 +339,7 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     let values = Array2::from_shape_vec((ids.len(), width), flat).unwrap_or_else(|_| Array2::zeros((0, width)));
     // Recency of purchase and of any activity, frequency, value, tenure and breadth of use:
     // on the persona log (scripts/gen-events.mjs) this set recovers the personas (tests/personas.rs).
-    let mut default_features: Vec<String> =
-        ["recency_days", "days_since_active", "orders"].map(String::from).to_vec();
+    let mut default_features: Vec<String> = ["recency_days", "days_since_active", "orders"].map(String::from).to_vec();
     if has_revenue {
         default_features.push("monetary".into());
     }
