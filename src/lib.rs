@@ -15,6 +15,7 @@
 //! ```
 
 pub mod cluster;
+pub mod cohort;
 mod error;
 pub mod explain;
 pub mod features;

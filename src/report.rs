@@ -146,6 +146,8 @@ pub struct Report {
     pub k_search: Vec<KSearchEntry>,
     /// RFM runs: customer counts on the R × F grid (scores 1..=bins).
     pub rfm_grid: Vec<RfmCell>,
+    /// Event-log input: retention, lifecycle and stickiness tables.
+    pub cohorts: Option<crate::cohort::CohortReport>,
     pub iterations: u32,
     pub converged: bool,
     pub warnings: Vec<Warning>,

@@ -114,3 +114,47 @@ export function kSearch(report, width) {
     ],
   });
 }
+
+/**
+ * Retention heatmap: share of each first-time cohort active n periods later.
+ * @param {import('./types').CohortReport} c
+ * @param {number} width
+ */
+export function retentionHeatmap(c, width) {
+  const data = c.first_time.flatMap((row) => row.percent.map((p, n) => ({ cohort: `${row.cohort} (${row.size})`, n, p, count: row.retained[n] })));
+  const maxN = Math.max(0, ...data.map((d) => d.n));
+  return Plot.plot({
+    width,
+    height: 60 + 24 * c.first_time.length,
+    marginLeft: 120,
+    ariaLabel: 'Retention by cohort',
+    x: { label: `${c.period}s since first activity →`, domain: Array.from({ length: maxN + 1 }, (_, i) => i), axis: 'top' },
+    y: { label: null, domain: c.first_time.map((r) => `${r.cohort} (${r.size})`) },
+    color: { scheme: 'Blues', domain: [0, 1], label: 'retained' },
+    marks: [
+      Plot.cell(data, { x: 'n', y: 'cohort', fill: 'p', inset: 0.5, title: (d) => `${d.cohort}, +${d.n}: ${d.count} (${Math.round(d.p * 100)} %)` }),
+      Plot.text(data, { x: 'n', y: 'cohort', text: (d) => `${Math.round(d.p * 100)}%`, fill: (d) => (d.p > 0.55 ? 'white' : 'black'), fontSize: 10 }),
+    ],
+  });
+}
+
+/**
+ * Lifecycle per period: new, returning, resurrecting above zero, dormant below (PostHog's view).
+ * @param {import('./types').CohortReport} c
+ * @param {number} width
+ */
+export function lifecycleChart(c, width) {
+  const kinds = /** @type {const} */ (['new', 'returning', 'resurrecting', 'dormant']);
+  const colors = { new: '#009E73', returning: '#0072B2', resurrecting: '#E69F00', dormant: '#D55E00' };
+  const data = c.lifecycle.flatMap((r) => kinds.map((k) => ({ period: r.period, kind: k, value: k === 'dormant' ? -r[k] : r[k] })));
+  return Plot.plot({
+    width,
+    height: 300,
+    ariaLabel: 'Lifecycle: new, returning, resurrecting and dormant customers per period',
+    x: { label: null, tickRotate: -30, domain: c.lifecycle.map((r) => r.period) },
+    y: { label: '↑ customers', grid: true },
+    color: { domain: [...kinds], range: kinds.map((k) => colors[k]), legend: true },
+    marginBottom: 50,
+    marks: [Plot.barY(data, { x: 'period', y: 'value', fill: 'kind', title: (d) => `${d.period} ${d.kind}: ${Math.abs(d.value)}` }), Plot.ruleY([0])],
+  });
+}

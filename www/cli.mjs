@@ -3,7 +3,7 @@
 // Exit codes: 0 success, 1 unusable input or failed run, 2 bad usage.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { segmentSync, SeglensError } from './node.js';
+import { cohortsSync, segmentSync, SeglensError } from './node.js';
 
 const HELP = `seglens — behavioral customer segmentation, on your machine
 
@@ -11,6 +11,8 @@ Usage:
   seglens segment FILE [options]   segment customers; FILE is CSV/TSV/JSON/JSONL ('-' reads stdin)
   seglens rfm FILE [--out OUT.csv] [options]
                                    RFM scores per customer: id,recency,frequency,monetary,r,f,m,segment
+  seglens cohorts FILE [--period day|week|month] [--cohort-events a,b] [--out OUT.json]
+                                   retention (first-time, recurring), lifecycle and stickiness
 
 Input:
   --input auto|events|table        one row per event/order, or per customer (default auto: detected)
@@ -36,7 +38,7 @@ Segmentation:
 Output:
   --labels OUT.csv                 id,segment,name per customer (input order)
   --report OUT.json                the Report
-  --out OUT.csv                    (rfm) the RFM table; stdout when omitted
+  --out FILE                       rfm: the RFM table (CSV); cohorts: the tables (JSON); stdout when omitted
   -h, --help                       this help
 
 Examples:
@@ -67,7 +69,7 @@ const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out',
+  'labels', 'report', 'out', 'period', 'cohort-events',
 ];
 
 function main() {
@@ -87,7 +89,7 @@ function main() {
     process.exit(v.help ? 0 : 2);
   }
   const [cmd, file, ...extra] = positionals;
-  if (cmd !== 'segment' && cmd !== 'rfm') fail(`unknown command "${cmd}"; commands: segment, rfm (see seglens --help)`, 2);
+  if (!['segment', 'rfm', 'cohorts'].includes(cmd)) fail(`unknown command "${cmd}"; commands: segment, rfm, cohorts (see seglens --help)`, 2);
   if (!file) fail(`${cmd} needs a FILE (or - for stdin)`, 2);
   if (extra.length) fail(`unexpected argument "${extra[0]}"`, 2);
 
@@ -115,6 +117,8 @@ function main() {
     sessionGapMin: num(str('session-gap'), '--session-gap'),
     purchaseEvents: list(str('purchase-events')),
     rfmBins: /** @type {any} */ (num(str('rfm-bins'), '--rfm-bins')),
+    period: /** @type {any} */ (str('period')),
+    cohortEvents: list(str('cohort-events')),
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
 
@@ -124,6 +128,8 @@ function main() {
   } catch (e) {
     fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
   }
+  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (cmd === 'cohorts') return printCohorts(file, input, options, str('out'));
   /** @type {import('./types').Result} */
   let result;
   try {
@@ -148,6 +154,35 @@ function main() {
       (sil === null ? '' : ` (silhouette ${sil.toFixed(3)})`) +
       (report.rows_skipped ? `; ${report.rows_skipped} of ${report.rows_read} rows skipped (see report warnings)` : ''),
     ...report.segments.map((s) => `  ${String(s.id).padStart(2)}  ${(s.share * 100).toFixed(1).padStart(5)} %  ${String(s.size).padStart(7)}  ${s.name}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * @param {string} file
+ * @param {Uint8Array} input
+ * @param {import('./types').Options} options
+ * @param {string | undefined} out
+ */
+function printCohorts(file, input, options, out) {
+  /** @type {import('./types').CohortReport} */
+  let c;
+  try {
+    c = cohortsSync(input, options);
+  } catch (e) {
+    fail(`${file}: ${SeglensError.from(e).message}`, 1);
+  }
+  if (out) writeFileSync(out, JSON.stringify(c, null, 2) + '\n');
+  const pct = (/** @type {number} */ v) => `${Math.round(v * 100)}%`.padStart(5);
+  const width = Math.max(...c.first_time.map((r) => r.retained.length), 1);
+  const lines = [
+    `Retention (first time, by ${c.period}): share of each cohort active n ${c.period}s later`,
+    `${'cohort'.padEnd(11)}${'size'.padStart(7)} ${Array.from({ length: width }, (_, n) => `+${n}`.padStart(5)).join('')}`,
+    ...c.first_time.map((r) => `${r.cohort.padEnd(11)}${String(r.size).padStart(7)} ${r.percent.map(pct).join('')}`),
+    '',
+    `Lifecycle (by ${c.period})`,
+    `${'period'.padEnd(11)}${'new'.padStart(7)}${'return'.padStart(8)}${'resurr'.padStart(8)}${'dormant'.padStart(9)}`,
+    ...c.lifecycle.map((r) => `${r.period.padEnd(11)}${String(r.new).padStart(7)}${String(r.returning).padStart(8)}${String(r.resurrecting).padStart(8)}${String(-r.dormant).padStart(9)}`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }

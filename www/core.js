@@ -43,6 +43,24 @@ export function runSegmentation(bytes, options = {}, onProgress) {
   }
 }
 
+/**
+ * Cohort tables (retention, lifecycle, stickiness) of an event log.
+ * @param {Uint8Array} bytes
+ * @param {Options} [options]
+ * @returns {import('./types').CohortReport}
+ */
+export function runCohorts(bytes, options = {}) {
+  let session;
+  try {
+    session = Session.load(bytes, options);
+    return session.cohorts(options);
+  } catch (e) {
+    throw SeglensError.from(e);
+  } finally {
+    session?.free();
+  }
+}
+
 /** Version of the crate the loaded Wasm was built from. */
 export function wasmVersion() {
   return version();

@@ -4,7 +4,7 @@
 // textContent, never parsed as markup.
 
 import { Segmenter } from './client.js';
-import { kSearch, liftHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
+import { kSearch, lifecycleChart, liftHeatmap, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
 
 const SAMPLE_EVENTS_URL = new URL('./sample/events.csv', import.meta.url);
 const SAMPLE_TABLE_URL = new URL('./sample/customers.csv', import.meta.url);
@@ -29,6 +29,11 @@ const els = {
   kFig: $('k-fig'),
   kChart: $('k-chart'),
   dlRfm: /** @type {HTMLButtonElement} */ ($('dl-rfm')),
+  period: /** @type {HTMLSelectElement} */ ($('period')),
+  retentionFig: $('retention-fig'),
+  retentionChart: $('retention-chart'),
+  lifecycleFig: $('lifecycle-fig'),
+  lifecycleChart: $('lifecycle-chart'),
   source: $('source'),
   k: /** @type {HTMLSelectElement} */ ($('k')),
   scale: /** @type {HTMLSelectElement} */ ($('scale')),
@@ -71,7 +76,7 @@ async function run() {
   /** @type {number | 'auto'} */
   const k = els.k.value === 'auto' ? 'auto' : Number(els.k.value);
   /** @type {import('./types').Options} */
-  const options = { method: /** @type {any} */ (els.method.value), k, scale: /** @type {any} */ (els.scale.value), seed: 0, ...roles };
+  const options = { method: /** @type {any} */ (els.method.value), k, scale: /** @type {any} */ (els.scale.value), seed: 0, period: /** @type {any} */ (els.period.value), ...roles };
   els.k.disabled = els.method.value === 'rfm';
   els.error.hidden = true;
   els.cancel.hidden = false;
@@ -221,6 +226,13 @@ function render(r) {
   if (!els.liftFig.hidden) els.liftChart.replaceChildren(liftHeatmap(r, width));
   els.rfmFig.hidden = !isRfm || r.rfm_grid.length === 0;
   if (!els.rfmFig.hidden) els.rfmChart.replaceChildren(rfmGrid(r, width));
+  const c = r.cohorts;
+  els.retentionFig.hidden = !c || c.first_time.length === 0;
+  els.lifecycleFig.hidden = !c || c.lifecycle.length === 0;
+  if (c && !els.retentionFig.hidden) els.retentionChart.replaceChildren(retentionHeatmap(c, width));
+  if (c && !els.lifecycleFig.hidden) els.lifecycleChart.replaceChildren(lifecycleChart(c, width));
+  const caption = els.retentionFig.querySelector('figcaption');
+  if (caption && c) caption.textContent = `Retention: share of each ${c.period}ly cohort still active later`.replace('dayly', 'daily');
   els.kFig.hidden = r.k_search.length === 0;
   if (!els.kFig.hidden) els.kChart.replaceChildren(kSearch(r, width));
   els.dlRfm.hidden = !isRfm;
@@ -274,6 +286,7 @@ els.sampleTable.addEventListener('click', async () => {
   setData('sample: customers.csv (3,000 customers, one row each)', await res.arrayBuffer());
 });
 els.method.addEventListener('change', () => void run());
+els.period.addEventListener('change', () => void run());
 els.run.addEventListener('click', () => void run());
 els.k.addEventListener('change', () => void run());
 els.scale.addEventListener('change', () => void run());

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { initSync } from './pkg/seglens.js';
-import { runSegmentation, wasmVersion } from './core.js';
+import { runCohorts, runSegmentation, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
 initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
@@ -26,6 +26,16 @@ export function segmentSync(input, options = {}) {
  */
 export async function segment(input, options = {}) {
   return segmentSync(input, options);
+}
+
+/**
+ * Retention, lifecycle and stickiness of an event log.
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @param {import('./types').Options} [options]
+ * @returns {import('./types').CohortReport}
+ */
+export function cohortsSync(input, options = {}) {
+  return runCohorts(toBytes(input), options);
 }
 
 /**

@@ -45,6 +45,21 @@ export interface Options {
   rfmBins?: 3 | 4 | 5;
   /** RFM segment map: rows tried in order, first match wins. Default: the R × F map (Champions … Hibernating). */
   rfmMap?: { pattern: string; name: string }[];
+  /** Cohort period of event logs. Default `month`. */
+  period?: 'day' | 'week' | 'month';
+  /** Event names that count as activity in cohort tables. Default: every event. */
+  cohortEvents?: string[];
+}
+
+export interface CohortRow { cohort: string; size: number; retained: number[]; percent: number[] }
+
+/** Retention (PostHog first-time and recurring), lifecycle and stickiness. */
+export interface CohortReport {
+  period: 'day' | 'week' | 'month';
+  first_time: CohortRow[];
+  recurring: CohortRow[];
+  lifecycle: { period: string; new: number; returning: number; resurrecting: number; dormant: number }[];
+  stickiness: { period: string; customers: number[] }[];
 }
 
 export interface ColumnInfo {
@@ -106,6 +121,8 @@ export interface Report {
   k_search: KSearchEntry[];
   /** RFM runs: customers per (R, F) score cell and the cell's segment name. */
   rfm_grid: { r: number; f: number; count: number; name: string }[];
+  /** Event-log input: cohort tables. */
+  cohorts: CohortReport | null;
   iterations: number;
   converged: boolean;
   warnings: Warning[];

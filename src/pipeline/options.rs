@@ -140,6 +140,10 @@ pub struct Options {
     pub rfm_bins: u8,
     /// RFM segment map (pattern → name, first match wins). Default: the R × F map.
     pub rfm_map: Option<Vec<RfmRule>>,
+    /// Cohort period of event logs: `day`, `week` or `month`. Default `month`.
+    pub period: crate::cohort::Period,
+    /// Event names that count as activity in cohort tables. Default: every event.
+    pub cohort_events: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -166,6 +170,8 @@ impl Default for Options {
             purchase_events: None,
             rfm_bins: 5,
             rfm_map: None,
+            period: crate::cohort::Period::Month,
+            cohort_events: None,
         }
     }
 }

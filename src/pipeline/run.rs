@@ -7,6 +7,7 @@ use super::load::{Data, Segmenter};
 use super::options::{LogTransform, Method, OptionsError};
 use super::{Options, Segmentation};
 use crate::cluster::kmeans::{KMeansModel, KMeansParams};
+use crate::cohort::{cohorts, CohortOptions};
 use crate::explain::summarise;
 use crate::features::customer_features;
 use crate::ingest::time::format_date;
@@ -43,6 +44,26 @@ struct FeatureSet {
 }
 
 impl Segmenter {
+    /// Retention, lifecycle and stickiness of the loaded event log.
+    pub fn cohorts(&self, options: &Options) -> Result<crate::cohort::CohortReport, Error> {
+        match &self.data {
+            Data::Events(log) => Ok(cohorts(
+                log,
+                &CohortOptions {
+                    period: options.period,
+                    activity_events: options.cohort_events.clone(),
+                    max_offset: 12,
+                },
+            )),
+            Data::Table(_) => Err(OptionsError::Invalid {
+                option: "input",
+                value: "table".into(),
+                expected: "an event log (one row per event or order, with a timestamp) for cohorts",
+            }
+            .into()),
+        }
+    }
+
     fn feature_set(&self, options: &Options) -> Result<FeatureSet, Error> {
         match &self.data {
             Data::Table(t) => {
@@ -166,6 +187,7 @@ impl Segmenter {
             metrics,
             k_search: out.k_search,
             rfm_grid,
+            cohorts: self.cohorts(options).ok(),
             iterations: out.iterations,
             converged: out.converged,
             warnings: warnings.into_vec(),

@@ -49,6 +49,13 @@ impl Session {
         to_js(&self.data.columns())
     }
 
+    /// Retention, lifecycle and stickiness tables of a loaded event log.
+    pub fn cohorts(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts = options_from(options)?;
+        let c = self.data.cohorts(&opts).map_err(into_error)?;
+        to_js(&c)
+    }
+
     /// Segments the loaded data; returns the Report as a plain object.
     pub fn segment(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
         let opts = options_from(options)?;

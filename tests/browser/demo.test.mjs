@@ -58,8 +58,12 @@ test('the sample event log runs end to end, with detected roles', async () => {
   await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 5);
   await page.locator('#status', { hasText: 'Done' }).waitFor();
   assert.equal(await page.locator('#cards .card .value').first().textContent(), '1,000');
-  // the lift heatmap is drawn and the mapping shows the detected roles
+  // the lift heatmap and the cohort charts are drawn, and the mapping shows the detected roles
   await page.locator('#lift-chart svg').first().waitFor();
+  await page.locator('#retention-chart svg').first().waitFor();
+  await page.locator('#lifecycle-chart svg').first().waitFor();
+  const firstCohort = await page.locator('#retention-chart svg [aria-label="text"] text').first().textContent();
+  assert.equal(firstCohort, '100%');
   const roles = await page.$$eval('#mapping-table tbody tr', (trs) =>
     Object.fromEntries(trs.map((tr) => [tr.querySelector('td')?.textContent, tr.querySelector('select')?.value])),
   );

@@ -80,3 +80,62 @@ test('--k auto fills k_search and picks the best silhouette', () => {
   const best = rep.k_search.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
   assert.equal(best.k, rep.k);
 });
+
+test('rfm subcommand writes the DESIGN.md table, one row per customer in first-appearance order', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
+  const out = join(dir, 'rfm.csv');
+  const r = cli(['rfm', f, '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = readFileSync(out, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'id,recency,frequency,monetary,r,f,m,segment');
+  assert.equal(lines.length, 151);
+  const seen = [];
+  for (const l of readFileSync(f, 'utf8').trim().split('\n').slice(1)) {
+    const id = l.split(',')[0];
+    if (!seen.includes(id)) seen.push(id);
+  }
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), seen);
+  // stdout when no --out
+  const s = cli(['rfm', f]);
+  assert.equal(s.stdout, readFileSync(out, 'utf8'));
+});
+
+test('cohorts subcommand prints retention and lifecycle and writes JSON', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
+  const out = join(dir, 'cohorts.json');
+  const r = cli(['cohorts', f, '--period', 'month', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Retention \(first time, by month\)/);
+  assert.match(r.stdout, /^2024-01 +53 +100%/m);
+  const c = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(c.period, 'month');
+  assert.equal(c.first_time[0].size, 53);
+  const table = join(dir, 'table-only.csv');
+  writeFileSync(table, 'id,x\na,1\nb,2\n');
+  const bad = cli(['cohorts', table]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /event log/);
+});
+
+test('event logs in JSON Lines (Mixpanel export) are recognised', () => {
+  const file = join(dir, 'mixpanel.jsonl');
+  const lines = [];
+  for (let u = 0; u < 30; u++) {
+    for (let e = 0; e < 4; e++) {
+      const props = { distinct_id: `user${u}`, time: 1704067200 + u * 86400 + e * 3600 };
+      if (e === 3 && u % 2 === 0) Object.assign(props, { revenue: 10 + u });
+      lines.push(JSON.stringify({ event: e === 3 && u % 2 === 0 ? 'Purchase' : 'Page View', properties: props }));
+    }
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  const report = join(dir, 'mixpanel.json');
+  const r = cli(['segment', file, '--method', 'rfm', '--report', report]);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.input, 'events');
+  assert.equal(rep.preset, 'mixpanel');
+  assert.equal(rep.format, 'jsonl');
+  assert.equal(rep.customers, 30);
+  const roles = Object.fromEntries(rep.columns.filter((c) => c.role).map((c) => [c.role, c.name]));
+  assert.deepEqual(roles, { id: 'properties.distinct_id', time: 'properties.time', event: 'event', revenue: 'properties.revenue' });
+});
