@@ -24,6 +24,9 @@ pub enum Error {
     /// k-means parameters were invalid for this data.
     #[error(transparent)]
     KMeans(#[from] KMeansError),
+    /// A saved model could not be used.
+    #[error(transparent)]
+    Model(#[from] crate::model::ModelError),
     /// Writing an output (labels CSV, Report JSON) failed.
     #[error("could not write output: {0}")]
     Output(String),
@@ -37,6 +40,7 @@ impl Error {
             Error::Ingest(e) => e.code(),
             Error::Options(_) => "bad_options",
             Error::KMeans(_) => "bad_params",
+            Error::Model(_) => "bad_model",
             Error::Output(_) => "output",
         }
     }

@@ -21,6 +21,7 @@ pub mod explain;
 pub mod features;
 pub mod ingest;
 pub mod metrics;
+pub mod model;
 pub mod pipeline;
 pub mod prep;
 pub mod report;

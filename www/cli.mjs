@@ -3,7 +3,7 @@
 // Exit codes: 0 success, 1 unusable input or failed run, 2 bad usage.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cohortsSync, segmentSync, SeglensError } from './node.js';
+import { cohortsSync, predictSync, segmentSync, SeglensError } from './node.js';
 
 const HELP = `seglens — behavioral customer segmentation, on your machine
 
@@ -13,6 +13,8 @@ Usage:
                                    RFM scores per customer: id,recency,frequency,monetary,r,f,m,segment
   seglens cohorts FILE [--period day|week|month] [--cohort-events a,b] [--out OUT.json]
                                    retention (first-time, recurring), lifecycle and stickiness
+  seglens predict FILE --model M.json [--labels OUT.csv] [--as-of D]
+                                   assign customers with a saved model (segment --model-out)
 
 Input:
   --input auto|events|table        one row per event/order, or per customer (default auto: detected)
@@ -38,6 +40,7 @@ Segmentation:
 Output:
   --labels OUT.csv                 id,segment,name per customer (input order)
   --report OUT.json                the Report
+  --model-out M.json               save the fitted model (versioned JSON) for predict
   --out FILE                       rfm: the RFM table (CSV); cohorts: the tables (JSON); stdout when omitted
   -h, --help                       this help
 
@@ -69,7 +72,7 @@ const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out', 'period', 'cohort-events',
+  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out',
 ];
 
 function main() {
@@ -89,7 +92,7 @@ function main() {
     process.exit(v.help ? 0 : 2);
   }
   const [cmd, file, ...extra] = positionals;
-  if (!['segment', 'rfm', 'cohorts'].includes(cmd)) fail(`unknown command "${cmd}"; commands: segment, rfm, cohorts (see seglens --help)`, 2);
+  if (!['segment', 'rfm', 'cohorts', 'predict'].includes(cmd)) fail(`unknown command "${cmd}"; commands: segment, rfm, cohorts, predict (see seglens --help)`, 2);
   if (!file) fail(`${cmd} needs a FILE (or - for stdin)`, 2);
   if (extra.length) fail(`unexpected argument "${extra[0]}"`, 2);
 
@@ -130,6 +133,7 @@ function main() {
   }
   const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (cmd === 'cohorts') return printCohorts(file, input, options, str('out'));
+  if (cmd === 'predict') return runPredictCmd(file, input, str('model'), str('labels'), str('as-of'));
   /** @type {import('./types').Result} */
   let result;
   try {
@@ -142,6 +146,8 @@ function main() {
   const reportPath = str('report');
   if (labelsPath) writeFileSync(labelsPath, labelsCsv);
   if (reportPath) writeFileSync(reportPath, reportJson);
+  const modelPath = str('model-out');
+  if (modelPath) writeFileSync(modelPath, result.modelJson);
   if (cmd === 'rfm') {
     const out = str('out');
     if (out) writeFileSync(out, rfmCsv ?? '');
@@ -156,6 +162,36 @@ function main() {
     ...report.segments.map((s) => `  ${String(s.id).padStart(2)}  ${(s.share * 100).toFixed(1).padStart(5)} %  ${String(s.size).padStart(7)}  ${s.name}`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * @param {string} file
+ * @param {Uint8Array} input
+ * @param {string | undefined} modelPath
+ * @param {string | undefined} labelsPath
+ * @param {string | undefined} asOf
+ */
+function runPredictCmd(file, input, modelPath, labelsPath, asOf) {
+  if (!modelPath) fail('predict needs --model M.json (save one with: seglens segment FILE --model-out M.json)', 2);
+  let modelJson = '';
+  try {
+    modelJson = readFileSync(modelPath, 'utf8');
+  } catch (e) {
+    fail(`cannot read ${modelPath}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
+  }
+  /** @type {import('./types').Prediction} */
+  let p;
+  try {
+    p = predictSync(input, modelJson, { asOf });
+  } catch (e) {
+    fail(`${file}: ${SeglensError.from(e).message}`, 1);
+  }
+  if (labelsPath) writeFileSync(labelsPath, p.labelsCsv);
+  else process.stdout.write(p.labelsCsv);
+  if (labelsPath) {
+    const lines = [`${p.ids.length} customers assigned`, ...p.names.map((n, i) => `  ${String(i).padStart(2)}  ${String(p.sizes[i]).padStart(7)}  ${n}`)];
+    process.stdout.write(lines.join('\n') + '\n');
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // and the Node entry (CLI, server-side use). It only sequences calls and
 // converts errors: every number comes from Rust.
 
-import { Session, version } from './pkg/seglens.js';
+import { Session, predict, version } from './pkg/seglens.js';
 import { SeglensError } from './errors.js';
 
 /**
@@ -31,6 +31,7 @@ export function runSegmentation(bytes, options = {}, onProgress) {
       reportJson: session.reportJson(),
       labelsCsv: session.labelsCsv(),
       rfmCsv: session.rfmCsv() ?? null,
+      modelJson: session.modelJson(),
       labels: Uint32Array.from(session.labels()),
       ids: session.ids(),
     };
@@ -58,6 +59,21 @@ export function runCohorts(bytes, options = {}) {
     throw SeglensError.from(e);
   } finally {
     session?.free();
+  }
+}
+
+/**
+ * Assigns customers with a saved model.
+ * @param {Uint8Array} bytes
+ * @param {string} modelJson  a model saved from a previous run (`Result.modelJson`, CLI `--model-out`)
+ * @param {string} [asOf]  reference date for event features (default: last event + 1 day)
+ * @returns {import('./types').Prediction}
+ */
+export function runPredict(bytes, modelJson, asOf) {
+  try {
+    return predict(bytes, modelJson, asOf);
+  } catch (e) {
+    throw SeglensError.from(e);
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { initSync } from './pkg/seglens.js';
-import { runCohorts, runSegmentation, wasmVersion } from './core.js';
+import { runCohorts, runPredict, runSegmentation, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
 initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
@@ -36,6 +36,17 @@ export async function segment(input, options = {}) {
  */
 export function cohortsSync(input, options = {}) {
   return runCohorts(toBytes(input), options);
+}
+
+/**
+ * Assigns customers with a saved model.
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @param {string} modelJson
+ * @param {{ asOf?: string }} [options]
+ * @returns {import('./types').Prediction}
+ */
+export function predictSync(input, modelJson, options = {}) {
+  return runPredict(toBytes(input), modelJson, options.asOf);
 }
 
 /**

@@ -137,10 +137,25 @@ export interface Result {
   labelsCsv: string;
   /** `id,recency,frequency,monetary,r,f,m,segment` for RFM runs, else null (the CLI's `rfm --out`). */
   rfmCsv: string | null;
+  /** The fitted model as JSON (stable, versioned): assign new customers with `predict`. */
+  modelJson: string;
   /** Segment id per customer, input order. */
   labels: Uint32Array;
   /** Customer ids, input order. */
   ids: string[];
+}
+
+/** Customers assigned with a saved model. */
+export interface Prediction {
+  labelsCsv: string;
+  labels: number[];
+  ids: string[];
+  /** Segment names by id. */
+  names: string[];
+  /** Customers per segment id. */
+  sizes: number[];
+  rows_read: number;
+  rows_skipped: number;
 }
 
 export interface Progress {

@@ -35,4 +35,6 @@ pub struct Segmentation {
     /// The features used, in original units after imputation (rows = customers).
     pub values: Array2<f64>,
     pub rfm: Option<RfmTable>,
+    /// The fitted model: assigns new customers the same way (`Model::predict`).
+    pub model: crate::model::Model,
 }

@@ -15,7 +15,8 @@ use crate::ingest::{CustomerTable, IngestError};
 use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
 use crate::prep::{impute_median, log1p_skewed, Scaler};
 use crate::report::{KSearchEntry, Metrics, PrepStep, Report, RfmCell, SegmentSummary, Warning, Warnings};
-use crate::rfm::{rfm_scores, to_grid5, RfmMap};
+use crate::model::{Model, ModelRoles, ModelSegment, RfmModel, MODEL_FORMAT, MODEL_VERSION};
+use crate::rfm::{rfm_scores, to_grid5, RfmMap, RfmRule};
 use crate::rng::fresh_seed;
 use crate::Error;
 
@@ -61,6 +62,22 @@ impl Segmenter {
                 expected: "an event log (one row per event or order, with a timestamp) for cohorts",
             }
             .into()),
+        }
+    }
+
+    /// Per-customer features of the loaded data (every feature, before selection).
+    pub fn features_table(&self, options: &Options) -> Result<CustomerTable, Error> {
+        Ok(self.feature_set(options)?.table)
+    }
+
+    /// The column roles in effect, as names (for saved models).
+    fn roles(&self) -> ModelRoles {
+        let find = |role: &str| self.columns.iter().find(|c| c.role.as_deref() == Some(role)).map(|c| c.name.clone());
+        ModelRoles {
+            id_column: find("id"),
+            time_column: find("time"),
+            event_column: find("event"),
+            revenue_column: find("revenue"),
         }
     }
 
@@ -117,6 +134,7 @@ impl Segmenter {
         };
         let names: Vec<String> = cols.iter().map(|&j| t.feature_names[j].clone()).collect();
         let mut raw = t.values.select(Axis(1), &cols);
+        let fill = column_medians(&raw);
         let mut prep = Vec::new();
         for imp in impute_median(&mut raw) {
             prep.push(PrepStep {
@@ -126,8 +144,10 @@ impl Segmenter {
             });
         }
         let mut logged = raw.clone();
+        let mut log_flags = vec![false; names.len()];
         if options.log != LogTransform::None {
             for (j, skew) in log1p_skewed(&mut logged, options.log == LogTransform::All) {
+                log_flags[j] = true;
                 prep.push(PrepStep {
                     feature: names[j].clone(),
                     step: "log1p".into(),
@@ -192,8 +212,29 @@ impl Segmenter {
             converged: out.converged,
             warnings: warnings.into_vec(),
         };
+        let mut segments: Vec<ModelSegment> =
+            report.segments.iter().map(|s| ModelSegment { id: s.id, name: s.name.clone() }).collect();
+        for name in out.extra_segments {
+            segments.push(ModelSegment { id: segments.len() as u32, name });
+        }
+        let model = Model {
+            format: MODEL_FORMAT.into(),
+            version: MODEL_VERSION,
+            seglens: crate::VERSION.into(),
+            method: options.method,
+            input: self.input_kind().into(),
+            roles: self.roles(),
+            feature_options: crate::features::FeatureOptions { as_of: None, ..options.feature_options() },
+            features: report.features.clone(),
+            fill,
+            log1p: log_flags,
+            scaler,
+            centroids: out.centroids,
+            segments,
+            rfm: out.rfm_model,
+        };
         let rfm = out.rfm;
-        Ok(Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm })
+        Ok(Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model })
     }
 }
 
@@ -206,6 +247,11 @@ struct MethodOutput {
     iterations: u32,
     converged: bool,
     rfm: Option<super::RfmTable>,
+    /// k-means centres (scaled space) by segment id.
+    centroids: Vec<Vec<f64>>,
+    /// RFM: map names no customer fell into (the model can still assign them).
+    extra_segments: Vec<String>,
+    rfm_model: Option<RfmModel>,
 }
 
 fn run_kmeans(
@@ -247,7 +293,12 @@ fn run_kmeans(
         }
     };
     let k = model.centroids.nrows();
-    let labels = order_segments(&model.labels, k);
+    let new_id = segment_order(&model.labels, k);
+    let labels: Vec<u32> = model.labels.iter().map(|&l| new_id[l as usize]).collect();
+    let mut centroids = vec![Vec::new(); k];
+    for (old, row) in model.centroids.rows().into_iter().enumerate() {
+        centroids[new_id[old] as usize] = row.to_vec();
+    }
     let segments = summarise(raw.view(), x.view(), &labels, k, names);
     Ok(MethodOutput {
         labels,
@@ -257,6 +308,9 @@ fn run_kmeans(
         iterations: model.n_iter,
         converged: model.converged,
         rfm: None,
+        centroids,
+        extra_segments: Vec::new(),
+        rfm_model: None,
     })
 }
 
@@ -318,6 +372,19 @@ fn run_rfm(
             (None, None) => String::new(),
         };
     }
+    let extra_segments: Vec<String> =
+        seg_names.iter().filter(|n| !segments.iter().any(|s| &s.name == *n)).cloned().collect();
+    let q_recency: Vec<u8> = scores.r.iter().map(|r| bins + 1 - r).collect();
+    let rules = options.rfm_map.clone().unwrap_or_else(|| {
+        crate::rfm::DEFAULT_MAP.iter().map(|(p, n)| RfmRule { pattern: p.to_string(), name: n.to_string() }).collect()
+    });
+    let rfm_model = RfmModel {
+        bins,
+        recency_edges: edges(&recency, &q_recency, bins),
+        frequency_edges: edges(&frequency, &scores.f, bins),
+        monetary_edges: cols[2].map(|_| edges(&monetary, &scores.m, bins)),
+        rules,
+    };
     let rfm = super::RfmTable { recency, frequency, monetary, r: scores.r, f: scores.f, m: scores.m };
     Ok(MethodOutput {
         labels,
@@ -327,7 +394,27 @@ fn run_rfm(
         iterations: 0,
         converged: true,
         rfm: Some(rfm),
+        centroids: Vec::new(),
+        extra_segments,
+        rfm_model: Some(rfm_model),
     })
+}
+
+/// Per quantile score 1..=bins, the largest value that got it (monotone; an
+/// empty score repeats the previous edge) — the thresholds a saved model uses.
+fn edges(values: &[f64], scores: &[u8], bins: u8) -> Vec<f64> {
+    let mut e = vec![f64::NEG_INFINITY; bins as usize];
+    for (&v, &s) in values.iter().zip(scores) {
+        if let Some(slot) = (s as usize).checked_sub(1).and_then(|i| e.get_mut(i)) {
+            *slot = slot.max(v);
+        }
+    }
+    for i in 1..e.len() {
+        e[i] = e[i].max(e[i - 1]);
+    }
+    let lowest = e.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
+    e.iter_mut().filter(|v| !v.is_finite()).for_each(|v| *v = lowest);
+    e
 }
 
 /// Customer counts per (R, F) cell, with the segment of the cell's customers.
@@ -364,6 +451,17 @@ fn describe_pattern(p: &str) -> String {
         rest = &rest[len.min(rest.len())..];
     }
     parts.join(", ")
+}
+
+/// Median of each column's present values (0 for an all-missing column): the fill value a model keeps.
+fn column_medians(x: &Array2<f64>) -> Vec<f64> {
+    x.axis_iter(Axis(1))
+        .map(|col| {
+            let mut v: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
+            v.sort_by(f64::total_cmp);
+            crate::prep::median_sorted(&v).unwrap_or(0.0)
+        })
+        .collect()
 }
 
 fn find_name(names: &[String], candidates: &[&str]) -> Option<usize> {
@@ -448,6 +546,12 @@ fn flag_sizes(segments: &[SegmentSummary], warnings: &mut Warnings) {
 /// whose first member appears first in the input. Stable and seed-free, so
 /// the same clustering always prints the same ids.
 pub(super) fn order_segments(labels: &[u32], k: usize) -> Vec<u32> {
+    let new_id = segment_order(labels, k);
+    labels.iter().map(|&l| new_id.get(l as usize).copied().unwrap_or(0)).collect()
+}
+
+/// `new_id[old]` for [`order_segments`]; clusters without members go last.
+fn segment_order(labels: &[u32], k: usize) -> Vec<u32> {
     let mut size = vec![0usize; k];
     let mut first = vec![usize::MAX; k];
     for (i, &l) in labels.iter().enumerate() {
@@ -462,7 +566,7 @@ pub(super) fn order_segments(labels: &[u32], k: usize) -> Vec<u32> {
     for (rank, &old) in order.iter().enumerate() {
         new_id[old] = rank as u32;
     }
-    labels.iter().map(|&l| new_id.get(l as usize).copied().unwrap_or(0)).collect()
+    new_id
 }
 
 #[cfg(test)]

@@ -83,6 +83,12 @@ impl Session {
         rfm_csv(self.latest()?).map_err(into_error)
     }
 
+    /// The fitted model of the latest run as JSON (for `predict` and SQL export).
+    #[wasm_bindgen(js_name = modelJson)]
+    pub fn model_json(&self) -> Result<String, JsValue> {
+        self.latest()?.model.to_json().map_err(into_error)
+    }
+
     /// The latest segment of each customer, in input order.
     pub fn labels(&self) -> Result<Vec<u32>, JsValue> {
         Ok(self.latest()?.labels.clone())
@@ -96,6 +102,37 @@ impl Session {
     fn latest(&self) -> Result<&Segmentation, JsValue> {
         self.last.as_ref().ok_or_else(|| error_value("not_segmented", "call segment() first", None, None))
     }
+}
+
+/// What `predict` returns to JS.
+#[derive(Serialize)]
+struct PredictionOut {
+    #[serde(rename = "labelsCsv")]
+    labels_csv: String,
+    labels: Vec<u32>,
+    ids: Vec<String>,
+    names: Vec<String>,
+    sizes: Vec<u64>,
+    rows_read: u64,
+    rows_skipped: u64,
+}
+
+/// Assigns the customers in `bytes` with a saved model (`modelJson`).
+/// `asOf` (YYYY-MM-DD) overrides the reference date of event features.
+#[wasm_bindgen]
+pub fn predict(bytes: &[u8], model_json: &str, as_of: Option<String>) -> Result<JsValue, JsValue> {
+    let model = crate::model::Model::from_json(model_json).map_err(|e| into_error(e.into()))?;
+    let p = model.predict(bytes, as_of).map_err(into_error)?;
+    let out = PredictionOut {
+        labels_csv: p.labels_csv().map_err(into_error)?,
+        labels: p.labels,
+        ids: p.ids,
+        names: p.names,
+        sizes: p.sizes,
+        rows_read: p.rows_read,
+        rows_skipped: p.rows_skipped,
+    };
+    to_js(&out)
 }
 
 fn options_from(value: JsValue) -> Result<Options, JsValue> {

@@ -139,3 +139,21 @@ test('event logs in JSON Lines (Mixpanel export) are recognised', () => {
   const roles = Object.fromEntries(rep.columns.filter((c) => c.role).map((c) => [c.role, c.name]));
   assert.deepEqual(roles, { id: 'properties.distinct_id', time: 'properties.time', event: 'event', revenue: 'properties.revenue' });
 });
+
+test('--model-out then predict reproduces the labels', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
+  const [labels, model, again] = ['fit.csv', 'model.json', 'pred.csv'].map((n) => join(dir, n));
+  assert.equal(cli(['segment', f, '--k', '4', '--labels', labels, '--model-out', model]).status, 0);
+  const m = JSON.parse(readFileSync(model, 'utf8'));
+  assert.equal(m.format, 'seglens-model');
+  assert.equal(m.version, 1);
+  const r = cli(['predict', f, '--model', model, '--labels', again]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(again, 'utf8'), readFileSync(labels, 'utf8'));
+  const bad = join(dir, 'bad-model.json');
+  writeFileSync(bad, '{"format": "something else"}');
+  const e = cli(['predict', f, '--model', bad]);
+  assert.equal(e.status, 1);
+  assert.match(e.stderr, /not a seglens model/);
+  assert.equal(cli(['predict', f]).status, 2);
+});
