@@ -114,8 +114,11 @@ impl Model {
         if version > u64::from(MODEL_VERSION) || version == 0 {
             return Err(ModelError::UnsupportedVersion(version.min(u64::from(u32::MAX)) as u32));
         }
-        let model: Model = serde_json::from_value(value)
-            .map_err(|e| ModelError::Json { line: 0, column: 0, message: e.to_string() })?;
+        let model: Model = serde_json::from_value(value).map_err(|e| ModelError::Json {
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+        })?;
         model.check()?;
         Ok(model)
     }
@@ -127,7 +130,11 @@ impl Model {
         if d == 0 {
             return bad("no features");
         }
-        if self.fill.len() != d || self.log1p.len() != d || self.scaler.center.len() != d || self.scaler.scale.len() != d {
+        if self.fill.len() != d
+            || self.log1p.len() != d
+            || self.scaler.center.len() != d
+            || self.scaler.scale.len() != d
+        {
             return bad("per-feature vectors (fill, log1p, scaler) must have one value per feature");
         }
         if self.fill.iter().chain(&self.scaler.center).chain(&self.scaler.scale).any(|v| !v.is_finite())
@@ -137,7 +144,9 @@ impl Model {
         }
         match self.method {
             Method::Kmeans => {
-                if self.centroids.is_empty() || self.centroids.iter().any(|c| c.len() != d || c.iter().any(|v| !v.is_finite())) {
+                if self.centroids.is_empty()
+                    || self.centroids.iter().any(|c| c.len() != d || c.iter().any(|v| !v.is_finite()))
+                {
                     return bad("k-means centroids must be non-empty, finite, one value per feature");
                 }
                 if self.segments.len() != self.centroids.len() {
