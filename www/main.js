@@ -103,6 +103,8 @@ async function run() {
   } finally {
     els.cancel.hidden = true;
     els.progress.hidden = true;
+    // A completed-run counter: lets tests (and host pages) wait for "this run finished".
+    document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
   }
 }
 
@@ -285,7 +287,10 @@ els.sampleTable.addEventListener('click', async () => {
   const res = await fetch(SAMPLE_TABLE_URL);
   setData('sample: customers.csv (3,000 customers, one row each)', await res.arrayBuffer());
 });
-els.method.addEventListener('change', () => void run());
+els.method.addEventListener('change', () => {
+  els.k.disabled = els.method.value === 'rfm';
+  void run();
+});
 els.period.addEventListener('change', () => void run());
 els.run.addEventListener('click', () => void run());
 els.k.addEventListener('change', () => void run());

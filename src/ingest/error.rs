@@ -11,6 +11,8 @@ pub enum IngestError {
     HeaderOnly,
     #[error("this looks like a binary file, not text (byte 0x{byte:02x} at offset {offset}): export the data as CSV")]
     Binary { offset: usize, byte: u8 },
+    #[error("this looks like {what}, not a data export: export the data as CSV, TSV, JSON or JSON Lines")]
+    WrongFormat { what: &'static str },
     #[error("no numeric columns to segment on (columns: {columns}): the table needs at least one column of numbers per customer")]
     NoNumericColumns { columns: String },
     #[error("no usable rows: all {skipped} data rows were skipped (first problem: {first})")]
@@ -35,6 +37,7 @@ impl IngestError {
         match self {
             IngestError::Empty | IngestError::HeaderOnly => "empty_input",
             IngestError::Binary { .. } => "binary_input",
+            IngestError::WrongFormat { .. } => "wrong_format",
             IngestError::NoNumericColumns { .. } | IngestError::NotNumeric { .. } => "no_numeric_columns",
             IngestError::NoUsableRows { .. } => "no_usable_rows",
             IngestError::UnknownColumn { .. } => "unknown_column",

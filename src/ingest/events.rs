@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::infer::{infer_column, ColumnType, Inferred};
 use super::roles::{detect_roles, RoleOptions, Roles};
 use super::source::{decode_and_open, Row};
-use super::table::clip;
+use super::table::{clip, number_problem};
 use super::time::{epoch_unit, guess_text_format, TimeFormat};
 use super::{is_null, parse_number, IngestError};
 use crate::report::{Warning, Warnings};
@@ -212,7 +212,7 @@ fn time_format_of(
             return Ok(unit);
         }
     }
-    if let Some(g) = guess_text_format(values.iter().copied()) {
+    if let Some(g) = guess_text_format(values.iter().copied(), true) {
         return Ok(forced.filter(|_| g.ambiguous).unwrap_or(g.format));
     }
     let (line, value) = sample
@@ -297,10 +297,7 @@ impl Builder<'_> {
                     Some(x) => Some(x),
                     None => {
                         let col = &self.names[i];
-                        return self.skip(
-                            row.line,
-                            format!("column \"{col}\": cannot read \"{}\" as a number; row skipped", clip(v)),
-                        );
+                        return self.skip(row.line, format!("column \"{col}\": {}; row skipped", number_problem(v)));
                     }
                 },
             },

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::source::Row;
 use super::time::{epoch_unit, guess_text_format, TimeFormat};
-use super::{is_null, parse_number};
+use super::{is_non_finite_number, is_null, parse_number};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ pub fn numeric_counts(rows: &[Row], i: usize) -> NumericCounts {
     for r in rows {
         if let Some(c) = r.fields.get(i).filter(|c| !is_null(c)) {
             present += 1;
-            numbers += usize::from(parse_number(c).is_some());
+            numbers += usize::from(parse_number(c).is_some() || is_non_finite_number(c));
         }
     }
     NumericCounts { present, numbers }
@@ -98,7 +98,7 @@ pub fn infer_column(rows: &[Row], i: usize, name: &str) -> Inferred {
     if values.iter().all(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "t" | "f")) {
         return mk(ColumnType::Boolean, None, false);
     }
-    if let Some(g) = guess_text_format(values.iter().copied()) {
+    if let Some(g) = guess_text_format(values.iter().copied(), time_like_name(name)) {
         return mk(ColumnType::Timestamp, Some(g.format), g.ambiguous);
     }
     let category = n_distinct <= MAX_CATEGORIES && n_distinct * 2 <= values.len().max(2);

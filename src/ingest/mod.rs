@@ -16,6 +16,6 @@ mod value;
 pub use error::IngestError;
 pub use sniff::{decode_text, sniff_delimiter, Decoded};
 pub use table::{read_customer_table, CustomerTable, TableOptions};
-pub use value::{is_null, parse_number};
+pub use value::{is_non_finite_number, is_null, parse_number};
 pub mod events;
 pub mod roles;

@@ -64,6 +64,15 @@ impl<'a> Source<'a> {
 /// non-blank character.
 pub fn open(text: &str) -> Result<Source<'_>, IngestError> {
     let trimmed = text.trim_start();
+    if trimmed.starts_with('<') {
+        let head: String = trimmed.chars().take(1024).collect::<String>().to_ascii_lowercase();
+        if head.starts_with("<?xml") {
+            return Err(IngestError::WrongFormat { what: "an XML document" });
+        }
+        if head.contains("<html") || head.starts_with("<!doctype html") {
+            return Err(IngestError::WrongFormat { what: "an HTML page (a login page or a download that failed?)" });
+        }
+    }
     match trimmed.as_bytes().first() {
         None => Err(IngestError::Empty),
         Some(b'[') => open_json(text),

@@ -178,10 +178,7 @@ impl Builder<'_> {
             } else {
                 self.flat.truncate(start);
                 let col = &self.names[i];
-                return self.skip(
-                    row.line,
-                    format!("column \"{col}\": cannot read \"{}\" as a number; row skipped", clip(cell)),
-                );
+                return self.skip(row.line, format!("column \"{col}\": {}; row skipped", number_problem(cell)));
             }
         }
         self.rows_read += 1;
@@ -190,6 +187,15 @@ impl Builder<'_> {
 }
 
 /// Keeps quoted user values short in messages (a 1 MB cell must not become a 1 MB warning).
+/// Why a cell is not a usable number, quoting it.
+pub(crate) fn number_problem(cell: &str) -> String {
+    if super::is_non_finite_number(cell) {
+        format!("\"{}\" is not a finite number", clip(cell))
+    } else {
+        format!("cannot read \"{}\" as a number", clip(cell))
+    }
+}
+
 pub(crate) fn clip(s: &str) -> String {
     const MAX: usize = 40;
     match s.char_indices().nth(MAX) {

@@ -213,8 +213,10 @@ pub struct TextTimeGuess {
 
 /// Decides the format of a column of text timestamps from sampled values
 /// (nulls excluded); `None` unless all but 10 % parse (one stray value is
-/// always tolerated, as for numbers; rows with strays are skipped and reported).
-pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone) -> Option<TextTimeGuess> {
+/// always tolerated, as for numbers; rows with strays are skipped and
+/// reported). A column whose name says it holds times (`lenient`) only needs
+/// a majority, so a log with many broken dates is still read as a log.
+pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone, lenient: bool) -> Option<TextTimeGuess> {
     let total = values.clone().count();
     if total == 0 {
         return None;
@@ -222,7 +224,7 @@ pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone) -> O
     let good = |f: TimeFormat| values.clone().filter(|v| f.parse(v).is_some()).count();
     let fits = |g: usize| {
         let bad = total - g;
-        g > bad && bad <= (total / 10).max(1)
+        g > bad && (lenient || bad <= (total / 10).max(1))
     };
     if fits(good(TimeFormat::Iso)) {
         return Some(TextTimeGuess { format: TimeFormat::Iso, ambiguous: false });
@@ -294,22 +296,22 @@ mod tests {
     fn day_month_order_is_detected_or_flagged() {
         let dmy = ["25/12/2023", "01/02/2024"];
         assert_eq!(
-            guess_text_format(dmy.iter().copied()),
+            guess_text_format(dmy.iter().copied(), false),
             Some(TextTimeGuess { format: TimeFormat::DayFirst, ambiguous: false })
         );
         let mdy = ["12/25/2023", "02/01/2024"];
         assert_eq!(
-            guess_text_format(mdy.iter().copied()),
+            guess_text_format(mdy.iter().copied(), false),
             Some(TextTimeGuess { format: TimeFormat::MonthFirst, ambiguous: false })
         );
         let both = ["01/02/2024", "03/04/2024"];
-        assert_eq!(guess_text_format(both.iter().copied()).map(|g| g.ambiguous), Some(true));
-        assert_eq!(guess_text_format(["hello", "world"].iter().copied()), None);
+        assert_eq!(guess_text_format(both.iter().copied(), false).map(|g| g.ambiguous), Some(true));
+        assert_eq!(guess_text_format(["hello", "world"].iter().copied(), true), None);
         // a single day > 12 among many ambiguous dates decides the order
         let mut many = vec!["01/02/2024"; 30];
         many.push("25/02/2024");
         assert_eq!(
-            guess_text_format(many.iter().copied()),
+            guess_text_format(many.iter().copied(), false),
             Some(TextTimeGuess { format: TimeFormat::DayFirst, ambiguous: false })
         );
     }

@@ -27,6 +27,14 @@ pub fn parse_number(cell: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// True for number-shaped text that is not a usable finite number: `inf`,
+/// `-Infinity`, `1e400`. Such cells keep their column numeric (they are
+/// numbers gone wrong, not words) and their rows are skipped with a message.
+pub fn is_non_finite_number(cell: &str) -> bool {
+    let t = cell.trim();
+    !t.eq_ignore_ascii_case("nan") && parse_number(t).is_none() && t.parse::<f64>().is_ok_and(|v| !v.is_finite())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +47,16 @@ mod tests {
         assert_eq!(parse_number(".5"), Some(0.5));
         for bad in ["", "abc", "inf", "-inf", "NaN", "12,5", "1e400", "0x10", "1.2.3"] {
             assert_eq!(parse_number(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn non_finite_numbers_are_recognised() {
+        for v in ["inf", "-Infinity", "1e400", "+INF"] {
+            assert!(is_non_finite_number(v), "{v}");
+        }
+        for v in ["1", "NaN", "abc", ""] {
+            assert!(!is_non_finite_number(v), "{v}");
         }
     }
 
