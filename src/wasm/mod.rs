@@ -56,6 +56,23 @@ impl Session {
         to_js(&c)
     }
 
+    /// Every per-customer feature of the loaded data (behavioural features for
+    /// an event log, the numeric columns of a table): `{ ids, names, values }`,
+    /// `values` row-major (`ids.length × names.length`, NaN for missing).
+    pub fn features(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts = options_from(options)?;
+        let t = self.data.features_table(&opts).map_err(into_error)?;
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v).map(|_| ());
+        let ids: js_sys::Array = t.ids.iter().map(|s| JsValue::from_str(s)).collect();
+        let names: js_sys::Array = t.feature_names.iter().map(|s| JsValue::from_str(s)).collect();
+        let values = js_sys::Float64Array::from(t.values.as_standard_layout().as_slice().unwrap_or(&[]));
+        set("ids", &ids)?;
+        set("names", &names)?;
+        set("values", &values)?;
+        Ok(out.into())
+    }
+
     /// Segments the loaded data; returns the Report as a plain object.
     pub fn segment(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
         let opts = options_from(options)?;
@@ -102,6 +119,72 @@ impl Session {
     fn latest(&self) -> Result<&Segmentation, JsValue> {
         self.last.as_ref().ok_or_else(|| error_value("not_segmented", "call segment() first", None, None))
     }
+}
+
+/// Options of the low-level `kmeans` export (camelCase, all optional but `k`).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct KMeansOptions {
+    k: u32,
+    n_init: Option<u32>,
+    max_iter: Option<u32>,
+    tol: Option<f64>,
+    seed: Option<u64>,
+    /// Initial centres, row-major `k * d` values: one Lloyd run from them.
+    init: Option<Vec<f64>>,
+}
+
+#[derive(Serialize)]
+struct KMeansOut {
+    labels: Vec<u32>,
+    centroids: Vec<f64>,
+    inertia: f64,
+    n_iter: u32,
+    converged: bool,
+}
+
+/// k-means on a row-major matrix (`data.length / d` rows of `d` values),
+/// without any preprocessing: the building block for teams with their own UI.
+#[wasm_bindgen]
+pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsValue> {
+    let bad = |m: String| error_value("bad_params", &m, None, None);
+    let o: KMeansOptions = serde_wasm_bindgen::from_value(options).map_err(|e| bad(format!("invalid k-means options: {e}")))?;
+    if d == 0 || data.len() % d != 0 {
+        return Err(bad(format!("data has {} values, not a whole number of rows of {d}", data.len())));
+    }
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(bad("data must be finite numbers (no NaN or Infinity)".into()));
+    }
+    let x = ndarray::Array2::from_shape_vec((data.len() / d, d), data.to_vec()).map_err(|e| bad(e.to_string()))?;
+    let mut p = crate::cluster::kmeans::KMeansParams::new(o.k);
+    if let Some(v) = o.n_init {
+        p = p.n_init(v);
+    }
+    if let Some(v) = o.max_iter {
+        p = p.max_iter(v);
+    }
+    if let Some(v) = o.tol {
+        p = p.tol(v);
+    }
+    if let Some(v) = o.seed {
+        p = p.seed(v);
+    }
+    let valid = p.check(x.nrows()).map_err(|e| into_error(e.into()))?;
+    let model = match o.init {
+        Some(init) => {
+            let rows = init.len() / d;
+            let init = ndarray::Array2::from_shape_vec((rows, d), init).map_err(|e| bad(e.to_string()))?;
+            valid.fit_from(&x, &init).map_err(|e| into_error(e.into()))?
+        }
+        None => valid.fit(&x),
+    };
+    to_js(&KMeansOut {
+        labels: model.labels,
+        centroids: model.centroids.iter().copied().collect(),
+        inertia: model.inertia,
+        n_iter: model.n_iter,
+        converged: model.converged,
+    })
 }
 
 /// What `predict` returns to JS.

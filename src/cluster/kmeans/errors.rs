@@ -14,4 +14,6 @@ pub enum KMeansError {
     MaxIterZero,
     #[error("tol must be a finite number >= 0 (got {0})")]
     BadTol(f64),
+    #[error("initial centres must be {k} finite rows of {d} values (got {rows} x {cols})")]
+    BadInit { rows: usize, cols: usize, k: u32, d: usize },
 }

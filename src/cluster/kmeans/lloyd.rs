@@ -64,8 +64,16 @@ pub(super) fn absolute_tol(x: &Array2<f64>, tol: f64) -> f64 {
 pub(super) fn run(x: &Array2<f64>, k: usize, max_iter: u32, tol: f64, rng: &mut SegRng) -> KMeansModel {
     let xs = x.as_standard_layout();
     let data = xs.as_slice().unwrap_or(&[]);
+    let centers = kmeans_plus_plus(data, x.ncols(), k, rng);
+    run_from(x, centers, max_iter, tol)
+}
+
+/// Lloyd iterations from given centres (`k * d` values, row-major).
+pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
+    let xs = x.as_standard_layout();
+    let data = xs.as_slice().unwrap_or(&[]);
     let (n, d) = (x.nrows(), x.ncols());
-    let mut centers = kmeans_plus_plus(data, d, k, rng);
+    let k = centers.len() / d.max(1);
     let mut new_centers = vec![0.0; k * d];
     let mut labels = vec![0u32; n];
     let mut old_labels = vec![u32::MAX; n];

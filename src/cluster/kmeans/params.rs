@@ -88,4 +88,18 @@ impl KMeansValidParams {
         }
         best.unwrap_or_else(|| lloyd::run(x, p.k as usize, p.max_iter, tol, &mut seeded(p.seed)))
     }
+
+    /// One Lloyd run from given initial centres (`k × d`), like scikit-learn's
+    /// `KMeans(init=array, n_init=1)`; no randomness involved.
+    pub fn fit_from(&self, x: &Array2<f64>, init: &Array2<f64>) -> Result<KMeansModel, KMeansError> {
+        let p = &self.0;
+        if init.nrows() != p.k as usize || init.ncols() != x.ncols() {
+            return Err(KMeansError::BadInit { rows: init.nrows(), cols: init.ncols(), k: p.k, d: x.ncols() });
+        }
+        if init.iter().any(|v| !v.is_finite()) {
+            return Err(KMeansError::BadInit { rows: init.nrows(), cols: init.ncols(), k: p.k, d: x.ncols() });
+        }
+        let tol = lloyd::absolute_tol(x, p.tol);
+        Ok(lloyd::run_from(x, init.as_standard_layout().iter().copied().collect(), p.max_iter, tol))
+    }
 }
