@@ -148,7 +148,8 @@ struct KMeansOut {
 #[wasm_bindgen]
 pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsValue> {
     let bad = |m: String| error_value("bad_params", &m, None, None);
-    let o: KMeansOptions = serde_wasm_bindgen::from_value(options).map_err(|e| bad(format!("invalid k-means options: {e}")))?;
+    let o: KMeansOptions =
+        serde_wasm_bindgen::from_value(options).map_err(|e| bad(format!("invalid k-means options: {e}")))?;
     if d == 0 || data.len() % d != 0 {
         return Err(bad(format!("data has {} values, not a whole number of rows of {d}", data.len())));
     }

@@ -65,7 +65,7 @@ pub(super) fn run(x: &Array2<f64>, k: usize, max_iter: u32, tol: f64, rng: &mut 
     let xs = x.as_standard_layout();
     let data = xs.as_slice().unwrap_or(&[]);
     let centers = kmeans_plus_plus(data, x.ncols(), k, rng);
-    run_from(x, centers, max_iter, tol)
+    super::hamerly::run_from(x, centers, max_iter, tol)
 }
 
 /// Lloyd iterations from given centres (`k * d` values, row-major).
@@ -122,7 +122,7 @@ fn assign(data: &[f64], d: usize, centers: &[f64], labels: &mut [u32], dists: &m
 /// M-step: means of the assigned rows. An empty cluster is moved onto the
 /// row farthest from its own centre, which leaves its old cluster, exactly as
 /// scikit-learn's `_relocate_empty_clusters_dense`.
-fn update(data: &[f64], d: usize, labels: &[u32], dists: &[f64], centers: &mut [f64], counts: &mut [u64]) {
+pub(super) fn update(data: &[f64], d: usize, labels: &[u32], dists: &[f64], centers: &mut [f64], counts: &mut [u64]) {
     centers.fill(0.0);
     counts.fill(0);
     for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {

@@ -100,6 +100,6 @@ impl KMeansValidParams {
             return Err(KMeansError::BadInit { rows: init.nrows(), cols: init.ncols(), k: p.k, d: x.ncols() });
         }
         let tol = lloyd::absolute_tol(x, p.tol);
-        Ok(lloyd::run_from(x, init.as_standard_layout().iter().copied().collect(), p.max_iter, tol))
+        Ok(super::hamerly::run_from(x, init.as_standard_layout().iter().copied().collect(), p.max_iter, tol))
     }
 }
