@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
 export default {
-  entry: { main: here('./www/main.js') },
+  entry: { main: here('./www/main.js'), embed: here('./www/embed.js') },
   output: {
     path: here('./dist'),
     filename: '[name].[contenthash:8].js',
@@ -18,7 +18,8 @@ export default {
   devtool: false,
   performance: { hints: false },
   plugins: [
-    new HtmlWebpackPlugin({ template: here('./www/index.html'), scriptLoading: 'module', inject: 'head' }),
+    new HtmlWebpackPlugin({ template: here('./www/index.html'), chunks: ['main'], scriptLoading: 'module', inject: 'head' }),
+    new HtmlWebpackPlugin({ template: here('./www/embed.html'), filename: 'embed.html', chunks: ['embed'], scriptLoading: 'module', inject: 'head' }),
     new CopyWebpackPlugin({ patterns: [{ from: here('./www/style.css'), to: 'style.css' }] }),
   ],
 };

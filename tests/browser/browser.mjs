@@ -14,7 +14,8 @@ export function chromiumPath() {
 /** Flags that keep headless Chromium from phoning home (its own traffic is not the page's). */
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function openDemo() {
+/** @param {string} [path] page to open, relative to the demo root */
+export async function openDemo(path = '') {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found: run scripts/setup.sh --with-browser or set CHROMIUM');
   const server = await serve(new URL('../../dist', import.meta.url).pathname, 0);
@@ -27,7 +28,7 @@ export async function openDemo() {
   page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(server.url);
+  await page.goto(server.url + path);
   return {
     page,
     server,
