@@ -16,8 +16,9 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 step "build: Rust -> Wasm -> www/pkg"
 bash scripts/build-wasm.sh
 
-step "JS type check (tsc)"
+step "JS type check (tsc) and package declarations"
 npx --no-install tsc -p tsconfig.json
+npx --no-install tsc -p tsconfig.types.json
 
 step "Rust unit, integration and doc tests (native)"
 SEGLENS_REQUIRE_WASM=1 cargo test

@@ -16,6 +16,7 @@
 import { Segmenter } from './client.js';
 import { segmentColor, segmentSizes } from './charts.js';
 import { SeglensError } from './errors.js';
+import { toBytes } from './input.js';
 
 const CSS = `
 :host { display: block; font-family: var(--seg-lens-font, system-ui, sans-serif); color: var(--seg-lens-fg, #1d2430);
@@ -36,24 +37,6 @@ svg { max-width: 100%; height: auto; color: inherit; font: 11px system-ui, sans-
 
 /** @typedef {import('./types').Options} Options */
 /** @typedef {import('./types').Report} Report */
-
-/** Anything `.data` accepts, turned into bytes the worker can parse. */
-/** @param {unknown} v @returns {Promise<Uint8Array>} */
-async function toBytes(v) {
-  if (v instanceof Uint8Array) return v;
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  if (typeof Blob !== 'undefined' && v instanceof Blob) return new Uint8Array(await v.arrayBuffer());
-  if (typeof v === 'string') return new TextEncoder().encode(v);
-  if (Array.isArray(v)) return new TextEncoder().encode(JSON.stringify(v));
-  if (v && typeof v === 'object') {
-    // columns: { name: array | typed array } → rows
-    const cols = Object.entries(v);
-    const n = Math.max(0, ...cols.map(([, c]) => /** @type {ArrayLike<unknown>} */ (c).length ?? 0));
-    const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map(([k, c]) => [k, /** @type {ArrayLike<unknown>} */ (c)[i] ?? null])));
-    return new TextEncoder().encode(JSON.stringify(rows));
-  }
-  throw new SeglensError('data must be a File, Blob, ArrayBuffer, Uint8Array, CSV/JSON text, an array of row objects or an object of columns', { code: 'bad_input' });
-}
 
 export class SegLensElement extends HTMLElement {
   static observedAttributes = ['method', 'k', 'scale', 'features', 'seed'];

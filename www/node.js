@@ -6,6 +6,16 @@ import { initSync } from './pkg/seglens.js';
 import { runCohorts, runPredict, runSegmentation, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
+/**
+ * @typedef {import('./types').Options} Options
+ * @typedef {import('./types').Report} Report
+ * @typedef {import('./types').Result} Result
+ * @typedef {import('./types').Segment} Segment
+ * @typedef {import('./types').Progress} Progress
+ * @typedef {import('./types').CohortReport} CohortReport
+ * @typedef {import('./types').Prediction} Prediction
+ */
+
 initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
 
 /**

@@ -1,0 +1,68 @@
+// The npm package as users get it: `npm pack`, install the tarball into a
+// throwaway project, then use it from Node ESM, the CLI bin, and TypeScript.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'seglens-pack-'));
+const app = join(work, 'app');
+/** @type {{ files: { path: string }[], filename: string }} */
+let pack;
+
+before(() => {
+  // The Wasm and the declarations are built by npm test before this runs (prepack builds them on publish).
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+  pack = JSON.parse(out)[0];
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  execFileSync('npm', ['install', join(work, pack.filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, encoding: 'utf8' });
+});
+
+test('the tarball holds the Wasm, the JS, the declarations and nothing else', () => {
+  const files = pack.files.map((f) => f.path);
+  for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/index.d.ts', 'www/types.d.ts']) {
+    assert.ok(files.includes(f), `missing ${f}`);
+  }
+  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'exactly one .wasm');
+  assert.deepEqual(files.filter((f) => /^(src|tests|scripts|benches|dist)\//.test(f) || f.includes('sample')), []);
+});
+
+test('Node ESM: import { segment } from "seglens" works with no flags', () => {
+  writeFileSync(join(app, 'run.mjs'), `
+    import { segment, SeglensError } from 'seglens';
+    const { report } = await segment('id,spend,visits\\na,1,1\\nb,2,1\\nc,50,9\\nd,52,8\\n', { k: 2 });
+    let code = null;
+    try { await segment('', {}); } catch (e) { code = e instanceof SeglensError ? e.code : 'wrong class'; }
+    console.log(JSON.stringify({ k: report.k, customers: report.customers, code }));
+  `);
+  const out = JSON.parse(execFileSync(process.execPath, ['run.mjs'], { cwd: app, encoding: 'utf8' }));
+  assert.deepEqual(out, { k: 2, customers: 4, code: 'empty_input' });
+});
+
+test('the seglens bin runs from node_modules/.bin', () => {
+  const help = execFileSync(join(app, 'node_modules', '.bin', 'seglens'), ['--help'], { encoding: 'utf8' });
+  assert.match(help, /seglens segment FILE/);
+});
+
+test('TypeScript: the declarations type-check a consumer', () => {
+  writeFileSync(join(app, 'use.ts'), `
+    import { segment, createSegmenter, SeglensError } from 'seglens';
+    import type { Report } from 'seglens';
+    export async function run(file: Blob): Promise<number> {
+      const r = await segment(file, { k: 'auto', method: 'kmeans', scale: 'robust' });
+      const report: Report = r.report;
+      const s = createSegmenter();
+      s.dispose();
+      const e = new SeglensError('x', { code: 'bad_input' });
+      return report.segments.length + r.labels.length + e.message.length;
+    }
+  `);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], skipLibCheck: false, types: [] }, files: ['use.ts'] }));
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', '.'], { cwd: app, encoding: 'utf8' });
+});
