@@ -32,7 +32,9 @@ pub mod rng;
 pub mod wasm;
 
 pub use error::{Error, Result};
-pub use pipeline::{labels_csv, rfm_csv, segment_bytes, InputKind, KChoice, Method, Options, Segmentation, Segmenter};
+pub use pipeline::{
+    labels_csv, labels_csv_safe, rfm_csv, segment_bytes, InputKind, KChoice, Method, Options, Segmentation, Segmenter,
+};
 pub use report::Report;
 
 /// The crate version, recorded in every Report and checked by the JS glue

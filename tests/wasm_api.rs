@@ -27,7 +27,7 @@ fn segments_and_returns_a_plain_report_object() {
     assert_eq!(labels[0], labels[1]);
     assert_eq!(labels[2], labels[3]);
     assert_ne!(labels[0], labels[2]);
-    assert!(s.labels_csv().unwrap().starts_with("id,segment,name\n"));
+    assert!(s.labels_csv(None).unwrap().starts_with("id,segment,name\n"));
     assert!(s.report_json().unwrap().contains("\"method\": \"kmeans\""));
 }
 

@@ -29,7 +29,8 @@ export function runSegmentation(bytes, options = {}, onProgress) {
     const result = {
       report,
       reportJson: session.reportJson(),
-      labelsCsv: session.labelsCsv(),
+      labelsCsv: session.labelsCsv(false),
+      labelsCsvSafe: session.labelsCsv(true),
       rfmCsv: session.rfmCsv() ?? null,
       modelJson: session.modelJson(),
       labels: Uint32Array.from(session.labels()),

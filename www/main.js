@@ -296,6 +296,6 @@ els.run.addEventListener('click', () => void run());
 els.k.addEventListener('change', () => void run());
 els.scale.addEventListener('change', () => void run());
 els.cancel.addEventListener('click', () => segmenter.cancel());
-els.dlLabels.addEventListener('click', () => last && download('seglens-labels.csv', 'text/csv', last.labelsCsv));
+els.dlLabels.addEventListener('click', () => last && download('seglens-labels.csv', 'text/csv', last.labelsCsvSafe));
 els.dlReport.addEventListener('click', () => last && download('seglens-report.json', 'application/json', last.reportJson));
 els.dlRfm.addEventListener('click', () => last?.rfmCsv && download('seglens-rfm.csv', 'text/csv', last.rfmCsv));

@@ -135,6 +135,8 @@ export interface Result {
   reportJson: string;
   /** `id,segment,name` per customer, input order (the CLI's `--labels`). */
   labelsCsv: string;
+  /** The same, with ids a spreadsheet would run as formulas (`=…`, `+…`, `-…`, `@…`) prefixed by `'`. */
+  labelsCsvSafe: string;
   /** `id,recency,frequency,monetary,r,f,m,segment` for RFM runs, else null (the CLI's `rfm --out`). */
   rfmCsv: string | null;
   /** The fitted model as JSON (stable, versioned): assign new customers with `predict`. */

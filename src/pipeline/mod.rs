@@ -10,7 +10,7 @@ use ndarray::Array2;
 
 pub use load::{Data, Segmenter};
 pub use options::{InputKind, KChoice, LogTransform, Method, Options, OptionsError};
-pub use output::{labels_csv, rfm_csv, segment_bytes};
+pub use output::{labels_csv, labels_csv_safe, rfm_csv, segment_bytes, spreadsheet_safe};
 pub use run::AUTO_K;
 
 /// Per-customer RFM values and scores of an RFM run.

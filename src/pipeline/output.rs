@@ -17,12 +17,34 @@ fn out(e: csv::Error) -> Error {
 }
 
 /// `id,segment,name`, one row per customer in input order, quoted per RFC 4180 where needed.
+/// Ids are written exactly as given (see [`labels_csv_safe`] for spreadsheets).
 pub fn labels_csv(seg: &Segmentation) -> Result<String, Error> {
+    write_labels(seg, false)
+}
+
+/// The labels CSV for opening in a spreadsheet: a cell that starts with
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` so Excel,
+/// LibreOffice and Google Sheets show it as text instead of running it as a
+/// formula (OWASP "CSV injection").
+pub fn labels_csv_safe(seg: &Segmentation) -> Result<String, Error> {
+    write_labels(seg, true)
+}
+
+/// Neutralises a cell a spreadsheet would evaluate.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+fn write_labels(seg: &Segmentation, safe: bool) -> Result<String, Error> {
     let mut w = writer();
     w.write_record(["id", "segment", "name"]).map_err(out)?;
     for (id, &l) in seg.ids.iter().zip(&seg.labels) {
         let name = seg.report.segments.get(l as usize).map_or("", |s| s.name.as_str());
-        w.write_record([id.as_str(), &l.to_string(), name]).map_err(out)?;
+        let id = if safe { spreadsheet_safe(id) } else { id.as_str().into() };
+        w.write_record([id.as_ref(), &l.to_string(), name]).map_err(out)?;
     }
     finish(w)
 }
@@ -56,4 +78,22 @@ pub fn segment_bytes(bytes: &[u8], options: &Options) -> Result<(Segmenter, Segm
     let s = Segmenter::load(bytes, options)?;
     let seg = s.segment(options)?;
     Ok((s, seg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_only_in_the_safe_export() {
+        let csv = "id,x\n=HYPERLINK(\"x\"),1\n+1,2\n-2,30\n@SUM(A1),31\nplain,32\n";
+        let (_, seg) =
+            segment_bytes(csv.as_bytes(), &Options { k: super::super::KChoice::Fixed(2.0), ..Options::default() })
+                .unwrap();
+        let safe = labels_csv_safe(&seg).unwrap();
+        let ids: Vec<&str> = safe.lines().skip(1).map(|l| l.rsplitn(3, ',').last().unwrap()).collect();
+        assert_eq!(ids, ["\"'=HYPERLINK(\"\"x\"\")\"", "'+1", "'-2", "'@SUM(A1)", "plain"]);
+        let raw = labels_csv(&seg).unwrap();
+        assert!(raw.lines().nth(2).unwrap().starts_with("+1,"));
+    }
 }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{labels_csv, rfm_csv, Error, Options, Segmentation, Segmenter};
+use crate::{labels_csv, labels_csv_safe, rfm_csv, Error, Options, Segmentation, Segmenter};
 
 /// Version of the crate this Wasm was built from; the JS glue compares it
 /// with its own to catch a stale cached `.wasm`.
@@ -88,10 +88,12 @@ impl Session {
         self.latest()?.report.to_json().map_err(into_error)
     }
 
-    /// The latest labels as the DESIGN.md labels CSV (`id,segment,name`).
+    /// The latest labels as the DESIGN.md labels CSV (`id,segment,name`); with
+    /// `spreadsheetSafe`, ids that a spreadsheet would run as formulas are neutralised.
     #[wasm_bindgen(js_name = labelsCsv)]
-    pub fn labels_csv(&self) -> Result<String, JsValue> {
-        labels_csv(self.latest()?).map_err(into_error)
+    pub fn labels_csv(&self, spreadsheet_safe: Option<bool>) -> Result<String, JsValue> {
+        let seg = self.latest()?;
+        if spreadsheet_safe == Some(true) { labels_csv_safe(seg) } else { labels_csv(seg) }.map_err(into_error)
     }
 
     /// The latest RFM table (`id,recency,frequency,monetary,r,f,m,segment`), or undefined for other methods.

@@ -37,6 +37,13 @@ test('upload a CSV, choose k, see the same segments as the Report', async () => 
   assert.deepEqual(names, expected.report.segments.map((s) => s.name));
   // the bar chart has one bar per segment
   assert.equal(await page.locator('#sizes-chart svg g[aria-label="bar"] rect').count(), 4);
+  // byte-identical Report and labels in Chromium and in Node (and natively: tests/determinism.rs)
+  for (const [button, want] of [['#dl-report', expected.reportJson], ['#dl-labels', expected.labelsCsvSafe]]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = join(OUT, download.suggestedFilename());
+    await download.saveAs(path);
+    assert.equal(readFileSync(path, 'utf8'), want, `${button} differs between Chromium and Node`);
+  }
   await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
 });
 
