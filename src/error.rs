@@ -24,6 +24,9 @@ pub enum Error {
     /// k-means parameters were invalid for this data.
     #[error(transparent)]
     KMeans(#[from] KMeansError),
+    /// Rule text could not be parsed.
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RuleError),
     /// A saved model could not be used.
     #[error(transparent)]
     Model(#[from] crate::model::ModelError),
@@ -41,6 +44,7 @@ impl Error {
             Error::Options(_) => "bad_options",
             Error::KMeans(_) => "bad_params",
             Error::Model(_) => "bad_model",
+            Error::Rules(_) => "bad_rules",
             Error::Output(_) => "output",
         }
     }
@@ -49,6 +53,7 @@ impl Error {
     pub fn line(&self) -> Option<u64> {
         match self {
             Error::Ingest(e) => e.line(),
+            Error::Rules(e) => Some(e.line),
             _ => None,
         }
     }

@@ -27,6 +27,7 @@ pub mod prep;
 pub mod report;
 pub mod rfm;
 pub mod rng;
+pub mod rules;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -51,3 +51,37 @@ fn unusable_inputs_are_errors_with_codes() {
         assert_eq!(e.code(), code, "{e}");
     }
 }
+
+#[test]
+fn rules_segment_first_match_wins_and_predict_agrees() {
+    let log: &[u8] = include_bytes!("fixtures/events_small.csv");
+    let rules =
+        "Big spenders: monetary > 500\nLapsed: recency_days > 120\n# comment\nActive: days_since_active <= 30\n";
+    let opts = Options { method: seglens::Method::Rules, rules: Some(rules.into()), ..Options::default() };
+    let (s, seg) = segment_bytes(log, &opts).unwrap();
+    let t = s.features_table(&opts).unwrap();
+    let col = |n: &str| t.feature_names.iter().position(|f| f == n).unwrap();
+    for (i, &l) in seg.labels.iter().enumerate() {
+        let (m, r, a) = (
+            t.values[[i, col("monetary")]],
+            t.values[[i, col("recency_days")]],
+            t.values[[i, col("days_since_active")]],
+        );
+        let want = if m > 500.0 {
+            "Big spenders"
+        } else if r > 120.0 {
+            "Lapsed"
+        } else if a <= 30.0 {
+            "Active"
+        } else {
+            "Other"
+        };
+        assert_eq!(seg.report.segments[l as usize].name, want, "customer {}", seg.ids[i]);
+    }
+    assert_eq!(seg.model.predict(log, None).unwrap().labels, seg.labels);
+    let bad = Options { method: seglens::Method::Rules, rules: Some("x: nope >".into()), ..Options::default() };
+    let e = segment_bytes(log, &bad).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("bad_rules", Some(1)));
+    let unknown = Options { method: seglens::Method::Rules, rules: Some("x: nope > 1".into()), ..Options::default() };
+    assert_eq!(segment_bytes(log, &unknown).unwrap_err().code(), "unknown_column");
+}

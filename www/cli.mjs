@@ -28,7 +28,9 @@ Input:
   --purchase-events a,b            event names that are purchases (default: purchase/order/checkout…)
 
 Segmentation:
-  --method kmeans|rfm              (default kmeans)
+  --method kmeans|rfm|rules        (default kmeans)
+  --rules TEXT | --rules-file F    rules method: one 'name: condition' per line, first match wins,
+                                   e.g. 'VIP: monetary > 1000 and orders >= 5'
   --k N|auto                       k-means segments, or choose 2..10 by silhouette (default 4)
   --features a,b,c                 features to use (default: a behavioural set / every numeric column)
   --scale standard|minmax|robust|none   (default standard)
@@ -66,13 +68,23 @@ function num(v, flag) {
   return n;
 }
 
+/** Contents of a text file given to a flag, or undefined. @param {string | undefined} path */
+function readText(path) {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    fail(`cannot read ${path}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
+  }
+}
+
 /** @param {string | undefined} v */
 const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out',
+  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file',
 ];
 
 function main() {
@@ -121,6 +133,7 @@ function main() {
     purchaseEvents: list(str('purchase-events')),
     rfmBins: /** @type {any} */ (num(str('rfm-bins'), '--rfm-bins')),
     period: /** @type {any} */ (str('period')),
+    rules: str('rules') ?? readText(str('rules-file')),
     cohortEvents: list(str('cohort-events')),
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];

@@ -6,7 +6,7 @@ export interface Options {
   /** What one input row is: `auto` (default), `events` or `table`. */
   input?: 'auto' | 'events' | 'table';
   /** Segmentation method: k-means on scaled features, or RFM scores with named R × F segments. Default `kmeans`. */
-  method?: 'kmeans' | 'rfm';
+  method?: 'kmeans' | 'rfm' | 'rules';
   /** Number of segments, or `'auto'` to choose k in 2..10 by silhouette. Default 4. */
   k?: number | 'auto';
   /** Feature columns to use. Default: every numeric column except the id. */
@@ -45,6 +45,8 @@ export interface Options {
   rfmBins?: 3 | 4 | 5;
   /** RFM segment map: rows tried in order, first match wins. Default: the R × F map (Champions … Hibernating). */
   rfmMap?: { pattern: string; name: string }[];
+  /** Rules for `method: 'rules'`: one `name: condition` per line (`VIP: monetary > 1000 and orders >= 5`), first match wins, `*` matches all. */
+  rules?: string;
   /** Cohort period of event logs. Default `month`. */
   period?: 'day' | 'week' | 'month';
   /** Event names that count as activity in cohort tables. Default: every event. */

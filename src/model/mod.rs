@@ -89,6 +89,9 @@ pub struct Model {
     pub centroids: Vec<Vec<f64>>,
     pub segments: Vec<ModelSegment>,
     pub rfm: Option<RfmModel>,
+    /// Rules method: the parsed rules, tried in order (`segments` maps their names to ids).
+    #[serde(default)]
+    pub rules: Option<Vec<crate::rules::Rule>>,
 }
 
 impl Model {
@@ -151,6 +154,11 @@ impl Model {
                 }
                 if self.segments.len() != self.centroids.len() {
                     return bad("one segment per centroid");
+                }
+            }
+            Method::Rules => {
+                if self.rules.as_ref().is_none_or(|r| r.is_empty()) {
+                    return bad("a rules model needs its rules");
                 }
             }
             Method::Rfm => {

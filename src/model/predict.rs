@@ -82,6 +82,20 @@ impl Model {
         }
         let x = self.scaler.transform(&x);
         let labels: Vec<u32> = match (&self.method, &self.rfm) {
+            (Method::Rules, _) => {
+                let rules = self.rules.as_deref().unwrap_or(&[]);
+                let all = &table.feature_names;
+                (0..table.ids.len())
+                    .map(|i| {
+                        let value =
+                            |f: &str| all.iter().position(|n| n == f).map_or(f64::NAN, |j| table.values[[i, j]]);
+                        let name = crate::rules::assign(rules, &value)
+                            .and_then(|r| rules.get(r))
+                            .map_or("Other", |r| r.name.as_str());
+                        self.segments.iter().position(|s| s.name == name).unwrap_or(0) as u32
+                    })
+                    .collect()
+            }
             (Method::Rfm, Some(r)) => {
                 let map = RfmMap::parse(&r.rules).map_err(ModelError::Inconsistent)?;
                 let mut names = map.names();

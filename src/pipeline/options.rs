@@ -41,6 +41,8 @@ pub enum Method {
     Kmeans,
     /// RFM scores and the named R × F segments.
     Rfm,
+    /// User-defined rules (`name: condition` per line), first match wins.
+    Rules,
 }
 
 impl Method {
@@ -48,6 +50,7 @@ impl Method {
         match self {
             Method::Kmeans => "kmeans",
             Method::Rfm => "rfm",
+            Method::Rules => "rules",
         }
     }
 }
@@ -140,6 +143,8 @@ pub struct Options {
     pub rfm_bins: u8,
     /// RFM segment map (pattern → name, first match wins). Default: the R × F map.
     pub rfm_map: Option<Vec<RfmRule>>,
+    /// Rule text for `method: rules` (see `seglens::rules`).
+    pub rules: Option<String>,
     /// Cohort period of event logs: `day`, `week` or `month`. Default `month`.
     pub period: crate::cohort::Period,
     /// Event names that count as activity in cohort tables. Default: every event.
@@ -170,6 +175,7 @@ impl Default for Options {
             purchase_events: None,
             rfm_bins: 5,
             rfm_map: None,
+            rules: None,
             period: crate::cohort::Period::Month,
             cohort_events: None,
         }
@@ -224,6 +230,6 @@ mod tests {
         let e = serde_json::from_str::<Options>(r#"{"kk": 3}"#).unwrap_err().to_string();
         assert!(e.contains("unknown field `kk`"), "{e}");
         let e = serde_json::from_str::<Options>(r#"{"method": "magic"}"#).unwrap_err().to_string();
-        assert!(e.contains("expected `kmeans` or `rfm`"), "{e}");
+        assert!(e.contains("expected one of `kmeans`, `rfm`, `rules`"), "{e}");
     }
 }

@@ -18,6 +18,7 @@ use crate::prep::{impute_median, log1p_skewed, Scaler};
 use crate::report::{KSearchEntry, Metrics, PrepStep, Report, RfmCell, SegmentSummary, Warning, Warnings};
 use crate::rfm::{rfm_scores, to_grid5, RfmMap, RfmRule};
 use crate::rng::fresh_seed;
+use crate::rules::parse_rules;
 use crate::Error;
 
 /// Range tried by `k: "auto"`.
@@ -122,6 +123,17 @@ impl Segmenter {
             .into());
         }
         let mut warnings = t.warnings.clone();
+        let rules = match options.method {
+            Method::Rules => {
+                let text = options.rules.as_deref().ok_or(OptionsError::Invalid {
+                    option: "rules",
+                    value: String::new(),
+                    expected: "rule text for method rules, one 'name: condition' per line",
+                })?;
+                Some(parse_rules(text)?)
+            }
+            _ => None,
+        };
         let (cols, rfm_cols) = match options.method {
             Method::Kmeans => {
                 let wanted = options.features.clone().unwrap_or_else(|| fs.default_features.clone());
@@ -130,6 +142,15 @@ impl Segmenter {
             Method::Rfm => {
                 let c = rfm_columns(t, options.features.as_deref(), &mut warnings)?;
                 (c.iter().flatten().copied().collect(), Some(c))
+            }
+            Method::Rules => {
+                let mut used = Vec::new();
+                rules.iter().flatten().for_each(|r| r.when.features(&mut used));
+                let mut cols = select_or_none(t, &used)?;
+                if cols.is_empty() {
+                    cols = select(t, &fs.default_features)?;
+                }
+                (cols, None)
             }
         };
         let names: Vec<String> = cols.iter().map(|&j| t.feature_names[j].clone()).collect();
@@ -158,8 +179,9 @@ impl Segmenter {
         let scaler = Scaler::fit(&logged, options.scale);
         let x = scaler.transform(&logged);
 
-        let mut out = match (options.method, rfm_cols) {
-            (Method::Rfm, Some(rfm_cols)) => run_rfm(options, t, &rfm_cols, &raw, &x, &names)?,
+        let mut out = match (options.method, rfm_cols, &rules) {
+            (Method::Rfm, Some(rfm_cols), _) => run_rfm(options, t, &rfm_cols, &raw, &x, &names)?,
+            (Method::Rules, _, Some(rules)) => run_rules(rules, t, &raw, &x, &names),
             _ => run_kmeans(options, seed, &raw, &x, &names)?,
         };
         let k = out.segments.len();
@@ -232,6 +254,7 @@ impl Segmenter {
             centroids: out.centroids,
             segments,
             rfm: out.rfm_model,
+            rules,
         };
         let rfm = out.rfm;
         Ok(Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model })
@@ -417,6 +440,62 @@ fn edges(values: &[f64], scores: &[u8], bins: u8) -> Vec<f64> {
     e
 }
 
+/// Rules: first matching rule per customer (on the values as given: a
+/// missing value matches no comparison), unmatched customers in "Other".
+fn run_rules(
+    rules: &[crate::rules::Rule],
+    t: &CustomerTable,
+    raw: &Array2<f64>,
+    x: &Array2<f64>,
+    names: &[String],
+) -> MethodOutput {
+    let other = rules.len();
+    let raw_labels: Vec<u32> = (0..t.ids.len())
+        .map(|i| {
+            let value = |f: &str| t.feature_names.iter().position(|n| n == f).map_or(f64::NAN, |j| t.values[[i, j]]);
+            crate::rules::assign(rules, &value).unwrap_or(other) as u32
+        })
+        .collect();
+    let mut used: Vec<u32> = raw_labels.clone();
+    used.sort_unstable();
+    used.dedup();
+    let dense: Vec<u32> = raw_labels.iter().map(|l| used.binary_search(l).unwrap_or(0) as u32).collect();
+    let k = used.len();
+    let labels = order_segments(&dense, k);
+    let mut rule_index = vec![0usize; k];
+    for (&o, &d) in labels.iter().zip(&dense) {
+        rule_index[o as usize] = used[d as usize] as usize;
+    }
+    let mut segments = summarise(raw.view(), x.view(), &labels, k, names);
+    for s in &mut segments {
+        match rules.get(rule_index[s.id as usize]) {
+            Some(r) => {
+                s.name = r.name.clone();
+                s.rule = r.text.clone();
+            }
+            None => {
+                s.name = "Other".into();
+                s.rule = "no rule matched".into();
+            }
+        }
+    }
+    let mut extra: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
+    extra.push("Other".into());
+    extra.retain(|n| !segments.iter().any(|s| &s.name == n));
+    MethodOutput {
+        labels,
+        segments,
+        inertia: None,
+        k_search: Vec::new(),
+        iterations: 0,
+        converged: true,
+        rfm: None,
+        centroids: Vec::new(),
+        extra_segments: extra,
+        rfm_model: None,
+    }
+}
+
 /// Customer counts per (R, F) cell, with the segment of the cell's customers.
 fn rfm_grid(t: &super::RfmTable, labels: &[u32], segments: &[SegmentSummary]) -> Vec<RfmCell> {
     let mut cells: std::collections::BTreeMap<(u8, u8), (u64, u32)> = std::collections::BTreeMap::new();
@@ -499,6 +578,15 @@ fn rfm_columns(
         warnings.push(Warning::general("no revenue column: M scores are 0 and segments use R and F only"));
     }
     Ok([Some(r), Some(f), m])
+}
+
+/// Like [`select`], but an empty list selects nothing instead of failing.
+fn select_or_none(t: &CustomerTable, wanted: &[String]) -> Result<Vec<usize>, Error> {
+    if wanted.is_empty() {
+        Ok(Vec::new())
+    } else {
+        select(t, wanted)
+    }
 }
 
 /// Indices of the wanted features (exact name, else case-insensitive).

@@ -230,10 +230,13 @@ fn options_from(value: JsValue) -> Result<Options, JsValue> {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    // json_compatible: maps become plain objects, as JSON.parse would give.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error_value("output", &e.to_string(), None, None))
+    // Through serde_json and JSON.parse rather than serde-wasm-bindgen's
+    // serializer: the Report types are already compiled for serde_json (the
+    // byte-identical JSON outputs), so this adds no second copy of their
+    // serialisation code to the .wasm, and JS gets plain objects as JSON.parse
+    // gives them (NaN becomes null, as in the Report JSON).
+    let text = serde_json::to_string(value).map_err(|e| error_value("output", &e.to_string(), None, None))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// The one place a Rust error becomes a JS `Error` with `code`, `line`, `column`.

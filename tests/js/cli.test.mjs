@@ -157,3 +157,18 @@ test('--model-out then predict reproduces the labels', () => {
   assert.match(e.stderr, /not a seglens model/);
   assert.equal(cli(['predict', f]).status, 2);
 });
+
+test('rules method from --rules-file; a rule error points at line and column', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
+  const rules = join(dir, 'rules.txt');
+  writeFileSync(rules, 'Big spenders: monetary > 500\nLapsed: recency_days > 120\nEveryone else: *\n');
+  const report = join(dir, 'rules.json');
+  const r = cli(['segment', f, '--method', 'rules', '--rules-file', rules, '--report', report]);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.method, 'rules');
+  assert.deepEqual(rep.segments.map((s) => s.name).sort(), ['Big spenders', 'Everyone else', 'Lapsed']);
+  const bad = cli(['segment', f, '--method', 'rules', '--rules', 'VIP: monetary >> 5']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /rules, line 1, column 16: expected a number after '>'/);
+});
