@@ -47,13 +47,14 @@ function blobs(n, d, k, seed) {
 }
 
 /**
- * Per-iteration time of `run(iters)` → { t, iterations }: (T(12) − T(2)) / (it(12) − it(2)),
+ * Per-iteration time of `run(iters)` → { t, iterations }: (T(20) − T(2)) / (it(20) − it(2)),
  * so fixed costs (copying data in, the final assignment, results out) are not counted.
  */
 function perIteration(run, reps) {
   const a = best(reps, () => run(2));
-  const b = best(reps, () => run(12));
-  return (b.t - a.t) / Math.max(1, b.out - a.out);
+  const b = best(reps, () => run(20));
+  if (b.out - a.out < 5) throw new Error(`only ${b.out - a.out} iterations apart: the data converges too fast to time iterations`);
+  return (b.t - a.t) / (b.out - a.out);
 }
 
 function kmeansBench(n, d, k) {

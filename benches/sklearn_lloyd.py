@@ -3,7 +3,7 @@
 
     python3 benches/sklearn_lloyd.py DATA.f64 N D K INIT.f64 THREADS
 Prints JSON: seconds per iteration (best of 3), iterations, inertia.
-Per iteration = (time of a 12-iteration fit − time of a 2-iteration fit) / (their
+Per iteration = (time of a 20-iteration fit − time of a 2-iteration fit) / (their
 iteration difference), so fixed costs (input checks, norms, the final
 assignment) are not counted as iteration time — the same method benches/run.mjs
 uses for every implementation.
@@ -33,7 +33,7 @@ def main(path, n, d, k, init_path, threads):
         return best
 
     with threadpool_limits(limits=threads):
-        short, long = timed(2), timed(12)
+        short, long = timed(2), timed(20)
     per_iter = (long[0] - short[0]) / max(1, long[1] - short[1])
     print(json.dumps({"per_iter": per_iter, "n_iter": long[1], "inertia": long[2]}))
 

@@ -24,6 +24,9 @@ pub enum Error {
     /// k-means parameters were invalid for this data.
     #[error(transparent)]
     KMeans(#[from] KMeansError),
+    /// DBSCAN parameters were invalid.
+    #[error(transparent)]
+    Dbscan(#[from] crate::cluster::dbscan::DbscanError),
     /// Rule text could not be parsed.
     #[error(transparent)]
     Rules(#[from] crate::rules::RuleError),
@@ -45,6 +48,7 @@ impl Error {
             Error::KMeans(_) => "bad_params",
             Error::Model(_) => "bad_model",
             Error::Rules(_) => "bad_rules",
+            Error::Dbscan(_) => "bad_params",
             Error::Output(_) => "output",
         }
     }

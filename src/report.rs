@@ -146,6 +146,9 @@ pub struct Report {
     pub k_search: Vec<KSearchEntry>,
     /// RFM runs: customer counts on the R × F grid (scores 1..=bins).
     pub rfm_grid: Vec<RfmCell>,
+    /// DBSCAN: the radius used and the one suggested by the k-distance curve.
+    pub eps: Option<f64>,
+    pub eps_suggestion: Option<f64>,
     /// Event-log input: retention, lifecycle and stickiness tables.
     pub cohorts: Option<crate::cohort::CohortReport>,
     pub iterations: u32,

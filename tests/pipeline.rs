@@ -85,3 +85,42 @@ fn rules_segment_first_match_wins_and_predict_agrees() {
     let unknown = Options { method: seglens::Method::Rules, rules: Some("x: nope > 1".into()), ..Options::default() };
     assert_eq!(segment_bytes(log, &unknown).unwrap_err().code(), "unknown_column");
 }
+
+#[test]
+fn dbscan_finds_dense_groups_reports_outliers_and_predicts() {
+    // Three tight groups of 120 customers (jittered by a small LCG) and 4 isolated ones.
+    let mut state = 12345u64;
+    let mut jitter = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let mut csv = String::from("id,a,b\n");
+    for g in 0..3 {
+        for i in 0..120 {
+            csv.push_str(&format!("g{g}_{i},{},{}\n", g as f64 * 10.0 + jitter(), jitter()));
+        }
+    }
+    for (i, (a, b)) in [(5.0, 5.0), (-5.0, 3.0), (15.0, -4.0), (25.0, 6.0)].iter().enumerate() {
+        csv.push_str(&format!("lone{i},{a},{b}\n"));
+    }
+    let opts =
+        Options { method: seglens::Method::Dbscan, log: seglens::pipeline::LogTransform::None, ..Options::default() };
+    let (_, seg) = segment_bytes(csv.as_bytes(), &opts).unwrap();
+    let r = &seg.report;
+    assert_eq!(r.method, "dbscan");
+    let names: Vec<&str> = r.segments.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names.last(), Some(&"Outliers"), "{names:?}");
+    assert_eq!(r.segments.last().map(|s| s.size), Some(4));
+    assert_eq!(r.k, 4);
+    assert!(r.eps.is_some() && r.eps == r.eps_suggestion);
+    assert!(r.warnings.iter().any(|w| w.message.contains("suggested from the k-distance curve")));
+    // each generated group is one segment
+    for g in 0..3 {
+        let first = seg.labels[g * 120];
+        assert!(seg.labels[g * 120..(g + 1) * 120].iter().all(|&l| l == first));
+    }
+    let p = seg.model.predict(csv.as_bytes(), None).unwrap();
+    assert_eq!(p.labels, seg.labels);
+    let bad = Options { eps: Some(-1.0), ..opts };
+    assert_eq!(segment_bytes(csv.as_bytes(), &bad).unwrap_err().code(), "bad_params");
+}

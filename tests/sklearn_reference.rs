@@ -2,6 +2,7 @@
 //! (fixtures written by tests/reference/sklearn_fixtures.py, committed).
 
 use ndarray::Array2;
+use seglens::cluster::dbscan::DbscanParams;
 use seglens::cluster::kmeans::KMeansParams;
 use seglens::metrics::{adjusted_rand_index, calinski_harabasz, davies_bouldin, silhouette_samples};
 use serde_json::Value;
@@ -63,5 +64,27 @@ fn kmeans_matches_sklearn_partition_and_inertia() {
             assert!(ari >= 0.99, "{name}: ARI vs sklearn {ari}");
         }
         eprintln!("{name}: ARI vs sklearn {ari:.4}, inertia {:+.4} %", gap * 100.0);
+    }
+}
+
+#[test]
+fn dbscan_labels_equal_sklearn_up_to_permutation() {
+    for name in ["dbscan_moons", "dbscan_blobs_noise"] {
+        let (x, r) = load(name);
+        let eps = r["eps"].as_f64().unwrap();
+        let ms = r["min_samples"].as_u64().unwrap() as usize;
+        let want: Vec<i64> = r["labels"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        let got = DbscanParams::new().eps(eps).min_samples(ms).check().unwrap().fit(&x).labels;
+        // a bijection between cluster ids, with noise (-1) fixed
+        let mut map = std::collections::HashMap::new();
+        for (&g, &w) in got.iter().zip(&want) {
+            assert_eq!(g == -1, w == -1, "{name}: noise differs");
+            let prev = map.insert(g, w);
+            assert!(prev.is_none_or(|p| p == w), "{name}: cluster {g} maps to {w} and {prev:?}");
+        }
+        let mut targets: Vec<i64> = map.values().copied().collect();
+        targets.sort_unstable();
+        targets.dedup();
+        assert_eq!(targets.len(), map.len(), "{name}: two clusters merged");
     }
 }

@@ -28,7 +28,8 @@ Input:
   --purchase-events a,b            event names that are purchases (default: purchase/order/checkout…)
 
 Segmentation:
-  --method kmeans|rfm|rules        (default kmeans)
+  --method kmeans|rfm|rules|dbscan (default kmeans)
+  --eps X --min-samples N          DBSCAN radius (scaled space; default: suggested) and core size (default 5)
   --rules TEXT | --rules-file F    rules method: one 'name: condition' per line, first match wins,
                                    e.g. 'VIP: monetary > 1000 and orders >= 5'
   --k N|auto                       k-means segments, or choose 2..10 by silhouette (default 4)
@@ -84,7 +85,7 @@ const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file',
+  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples',
 ];
 
 function main() {
@@ -134,6 +135,8 @@ function main() {
     rfmBins: /** @type {any} */ (num(str('rfm-bins'), '--rfm-bins')),
     period: /** @type {any} */ (str('period')),
     rules: str('rules') ?? readText(str('rules-file')),
+    eps: num(str('eps'), '--eps'),
+    minSamples: num(str('min-samples'), '--min-samples'),
     cohortEvents: list(str('cohort-events')),
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];

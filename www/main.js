@@ -77,7 +77,7 @@ async function run() {
   const k = els.k.value === 'auto' ? 'auto' : Number(els.k.value);
   /** @type {import('./types').Options} */
   const options = { method: /** @type {any} */ (els.method.value), k, scale: /** @type {any} */ (els.scale.value), seed: 0, period: /** @type {any} */ (els.period.value), ...roles };
-  els.k.disabled = els.method.value === 'rfm';
+  els.k.disabled = els.method.value !== 'kmeans';
   els.error.hidden = true;
   els.cancel.hidden = false;
   els.progress.hidden = false;
@@ -288,7 +288,7 @@ els.sampleTable.addEventListener('click', async () => {
   setData('sample: customers.csv (3,000 customers, one row each)', await res.arrayBuffer());
 });
 els.method.addEventListener('change', () => {
-  els.k.disabled = els.method.value === 'rfm';
+  els.k.disabled = els.method.value !== 'kmeans';
   void run();
 });
 els.period.addEventListener('change', () => void run());

@@ -6,7 +6,7 @@ export interface Options {
   /** What one input row is: `auto` (default), `events` or `table`. */
   input?: 'auto' | 'events' | 'table';
   /** Segmentation method: k-means on scaled features, or RFM scores with named R × F segments. Default `kmeans`. */
-  method?: 'kmeans' | 'rfm' | 'rules';
+  method?: 'kmeans' | 'rfm' | 'rules' | 'dbscan';
   /** Number of segments, or `'auto'` to choose k in 2..10 by silhouette. Default 4. */
   k?: number | 'auto';
   /** Feature columns to use. Default: every numeric column except the id. */
@@ -45,6 +45,10 @@ export interface Options {
   rfmBins?: 3 | 4 | 5;
   /** RFM segment map: rows tried in order, first match wins. Default: the R × F map (Champions … Hibernating). */
   rfmMap?: { pattern: string; name: string }[];
+  /** DBSCAN radius in the scaled feature space. Default: suggested from the k-distance curve (reported as `eps_suggestion`). */
+  eps?: number;
+  /** DBSCAN: customers (itself included) within eps that make a core customer. Default 5. */
+  minSamples?: number;
   /** Rules for `method: 'rules'`: one `name: condition` per line (`VIP: monetary > 1000 and orders >= 5`), first match wins, `*` matches all. */
   rules?: string;
   /** Cohort period of event logs. Default `month`. */
@@ -123,6 +127,9 @@ export interface Report {
   k_search: KSearchEntry[];
   /** RFM runs: customers per (R, F) score cell and the cell's segment name. */
   rfm_grid: { r: number; f: number; count: number; name: string }[];
+  /** DBSCAN: the radius used and the suggested one. */
+  eps: number | null;
+  eps_suggestion: number | null;
   /** Event-log input: cohort tables. */
   cohorts: CohortReport | null;
   iterations: number;

@@ -92,6 +92,19 @@ pub struct Model {
     /// Rules method: the parsed rules, tried in order (`segments` maps their names to ids).
     #[serde(default)]
     pub rules: Option<Vec<crate::rules::Rule>>,
+    /// DBSCAN: core points (scaled space) with their segment ids, and the radius.
+    #[serde(default)]
+    pub dbscan: Option<DbscanModelPart>,
+}
+
+/// What predict needs from a DBSCAN fit: a new customer joins the segment of
+/// the nearest core point within `eps`, or the outliers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbscanModelPart {
+    pub eps: f64,
+    pub core_points: Vec<Vec<f64>>,
+    pub core_segments: Vec<u32>,
+    pub outlier_segment: u32,
 }
 
 impl Model {
@@ -154,6 +167,18 @@ impl Model {
                 }
                 if self.segments.len() != self.centroids.len() {
                     return bad("one segment per centroid");
+                }
+            }
+            Method::Dbscan => {
+                let Some(p) = &self.dbscan else { return bad("a DBSCAN model needs its dbscan section") };
+                if !(p.eps.is_finite() && p.eps > 0.0)
+                    || p.core_points.len() != p.core_segments.len()
+                    || p.core_points.iter().any(|c| c.len() != d || c.iter().any(|v| !v.is_finite()))
+                    || p.core_segments.iter().chain([&p.outlier_segment]).any(|&s| s as usize >= self.segments.len())
+                {
+                    return bad(
+                        "DBSCAN core points must be finite rows of one value per feature, with valid segment ids",
+                    );
                 }
             }
             Method::Rules => {

@@ -82,6 +82,28 @@ impl Model {
         }
         let x = self.scaler.transform(&x);
         let labels: Vec<u32> = match (&self.method, &self.rfm) {
+            (Method::Dbscan, _) => {
+                let Some(p) = &self.dbscan else {
+                    return Err(ModelError::Inconsistent("no dbscan section".into()).into());
+                };
+                let d = self.features.len();
+                let flat: Vec<f64> = p.core_points.iter().flatten().copied().collect();
+                let tree = crate::cluster::dbscan::KdTree::new(&flat, d);
+                let mut near = Vec::new();
+                x.rows()
+                    .into_iter()
+                    .map(|r| {
+                        let q = r.to_vec();
+                        tree.within(&q, p.eps, &mut near);
+                        let best = near.iter().copied().min_by(|&a, &b| {
+                            let da = crate::cluster::kmeans::sq_dist(&q, &flat[a * d..(a + 1) * d]);
+                            let db = crate::cluster::kmeans::sq_dist(&q, &flat[b * d..(b + 1) * d]);
+                            da.total_cmp(&db).then(a.cmp(&b))
+                        });
+                        best.and_then(|i| p.core_segments.get(i).copied()).unwrap_or(p.outlier_segment)
+                    })
+                    .collect()
+            }
             (Method::Rules, _) => {
                 let rules = self.rules.as_deref().unwrap_or(&[]);
                 let all = &table.feature_names;

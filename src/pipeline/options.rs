@@ -43,6 +43,8 @@ pub enum Method {
     Rfm,
     /// User-defined rules (`name: condition` per line), first match wins.
     Rules,
+    /// Density clusters; sparse customers become the "Outliers" segment.
+    Dbscan,
 }
 
 impl Method {
@@ -51,6 +53,7 @@ impl Method {
             Method::Kmeans => "kmeans",
             Method::Rfm => "rfm",
             Method::Rules => "rules",
+            Method::Dbscan => "dbscan",
         }
     }
 }
@@ -143,6 +146,10 @@ pub struct Options {
     pub rfm_bins: u8,
     /// RFM segment map (pattern → name, first match wins). Default: the R × F map.
     pub rfm_map: Option<Vec<RfmRule>>,
+    /// DBSCAN radius in the scaled feature space. Default: suggested from the k-distance curve.
+    pub eps: Option<f64>,
+    /// DBSCAN core-point threshold (the point itself included). Default 5.
+    pub min_samples: u32,
     /// Rule text for `method: rules` (see `seglens::rules`).
     pub rules: Option<String>,
     /// Cohort period of event logs: `day`, `week` or `month`. Default `month`.
@@ -176,6 +183,8 @@ impl Default for Options {
             rfm_bins: 5,
             rfm_map: None,
             rules: None,
+            eps: None,
+            min_samples: 5,
             period: crate::cohort::Period::Month,
             cohort_events: None,
         }
@@ -230,6 +239,6 @@ mod tests {
         let e = serde_json::from_str::<Options>(r#"{"kk": 3}"#).unwrap_err().to_string();
         assert!(e.contains("unknown field `kk`"), "{e}");
         let e = serde_json::from_str::<Options>(r#"{"method": "magic"}"#).unwrap_err().to_string();
-        assert!(e.contains("expected one of `kmeans`, `rfm`, `rules`"), "{e}");
+        assert!(e.contains("expected one of `kmeans`, `rfm`, `rules`, `dbscan`"), "{e}");
     }
 }

@@ -6,6 +6,7 @@ use ndarray::{Array2, Axis};
 use super::load::{Data, Segmenter};
 use super::options::{LogTransform, Method, OptionsError};
 use super::{Options, Segmentation};
+use crate::cluster::dbscan::DbscanParams;
 use crate::cluster::kmeans::{KMeansModel, KMeansParams};
 use crate::cohort::{cohorts, CohortOptions};
 use crate::explain::summarise;
@@ -13,7 +14,7 @@ use crate::features::customer_features;
 use crate::ingest::time::format_date;
 use crate::ingest::{CustomerTable, IngestError};
 use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
-use crate::model::{Model, ModelRoles, ModelSegment, RfmModel, MODEL_FORMAT, MODEL_VERSION};
+use crate::model::{DbscanModelPart, Model, ModelRoles, ModelSegment, RfmModel, MODEL_FORMAT, MODEL_VERSION};
 use crate::prep::{impute_median, log1p_skewed, Scaler};
 use crate::report::{KSearchEntry, Metrics, PrepStep, Report, RfmCell, SegmentSummary, Warning, Warnings};
 use crate::rfm::{rfm_scores, to_grid5, RfmMap, RfmRule};
@@ -143,6 +144,10 @@ impl Segmenter {
                 let c = rfm_columns(t, options.features.as_deref(), &mut warnings)?;
                 (c.iter().flatten().copied().collect(), Some(c))
             }
+            Method::Dbscan => {
+                let wanted = options.features.clone().unwrap_or_else(|| fs.default_features.clone());
+                (select(t, &wanted)?, None)
+            }
             Method::Rules => {
                 let mut used = Vec::new();
                 rules.iter().flatten().for_each(|r| r.when.features(&mut used));
@@ -182,6 +187,7 @@ impl Segmenter {
         let mut out = match (options.method, rfm_cols, &rules) {
             (Method::Rfm, Some(rfm_cols), _) => run_rfm(options, t, &rfm_cols, &raw, &x, &names)?,
             (Method::Rules, _, Some(rules)) => run_rules(rules, t, &raw, &x, &names),
+            (Method::Dbscan, _, _) => run_dbscan(options, seed, &raw, &x, &names, &mut warnings)?,
             _ => run_kmeans(options, seed, &raw, &x, &names)?,
         };
         let k = out.segments.len();
@@ -229,6 +235,8 @@ impl Segmenter {
             metrics,
             k_search: out.k_search,
             rfm_grid,
+            eps: out.eps.map(|e| e.0),
+            eps_suggestion: out.eps.map(|e| e.1),
             cohorts: self.cohorts(options).ok(),
             iterations: out.iterations,
             converged: out.converged,
@@ -255,6 +263,7 @@ impl Segmenter {
             segments,
             rfm: out.rfm_model,
             rules,
+            dbscan: out.dbscan,
         };
         let rfm = out.rfm;
         Ok(Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model })
@@ -262,6 +271,7 @@ impl Segmenter {
 }
 
 /// What a method returns before the common Report assembly.
+#[derive(Default)]
 struct MethodOutput {
     labels: Vec<u32>,
     segments: Vec<SegmentSummary>,
@@ -275,6 +285,9 @@ struct MethodOutput {
     /// RFM: map names no customer fell into (the model can still assign them).
     extra_segments: Vec<String>,
     rfm_model: Option<RfmModel>,
+    dbscan: Option<DbscanModelPart>,
+    /// DBSCAN: (eps used, eps suggested).
+    eps: Option<(f64, f64)>,
 }
 
 fn run_kmeans(
@@ -334,6 +347,7 @@ fn run_kmeans(
         centroids,
         extra_segments: Vec::new(),
         rfm_model: None,
+        ..Default::default()
     })
 }
 
@@ -420,6 +434,7 @@ fn run_rfm(
         centroids: Vec::new(),
         extra_segments,
         rfm_model: Some(rfm_model),
+        ..Default::default()
     })
 }
 
@@ -438,6 +453,72 @@ fn edges(values: &[f64], scores: &[u8], bins: u8) -> Vec<f64> {
     let lowest = e.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
     e.iter_mut().filter(|v| !v.is_finite()).for_each(|v| *v = lowest);
     e
+}
+
+/// DBSCAN on the scaled features; noise becomes the last segment, "Outliers".
+fn run_dbscan(
+    options: &Options,
+    seed: u64,
+    raw: &Array2<f64>,
+    x: &Array2<f64>,
+    names: &[String],
+    warnings: &mut Warnings,
+) -> Result<MethodOutput, Error> {
+    let m =
+        DbscanParams::new().eps_opt(options.eps).min_samples(options.min_samples as usize).seed(seed).check()?.fit(x);
+    if options.eps.is_none() {
+        warnings.push(Warning::general(format!(
+            "eps = {} suggested from the k-distance curve (knee of the distance to the {}th neighbour); set eps to override",
+            crate::explain::fmt_num(m.eps),
+            options.min_samples
+        )));
+    }
+    let clusters = m.n_clusters;
+    let noise = clusters as u32;
+    let raw_labels: Vec<u32> = m.labels.iter().map(|&l| if l < 0 { noise } else { l as u32 }).collect();
+    // Clusters by size (ties by first appearance), the outliers always last.
+    let cluster_order = segment_order(&raw_labels, clusters + 1);
+    let has_noise = raw_labels.contains(&noise);
+    let mut new_id = vec![0u32; clusters + 1];
+    let mut ranked: Vec<usize> = (0..clusters).collect();
+    ranked.sort_by_key(|&c| cluster_order[c]);
+    for (rank, &c) in ranked.iter().enumerate() {
+        new_id[c] = rank as u32;
+    }
+    new_id[clusters] = clusters as u32;
+    let labels: Vec<u32> = raw_labels.iter().map(|&l| new_id[l as usize]).collect();
+    let k = clusters + usize::from(has_noise);
+    let mut segments = summarise(raw.view(), x.view(), &labels, k, names);
+    if has_noise {
+        if let Some(s) = segments.last_mut() {
+            s.name = "Outliers".into();
+            s.rule = format!(
+                "fewer than {} customers within eps = {} of them",
+                options.min_samples,
+                crate::explain::fmt_num(m.eps)
+            );
+        }
+    }
+    let d = x.ncols();
+    let xs = x.as_standard_layout();
+    let data = xs.as_slice().unwrap_or(&[]);
+    let (mut core_points, mut core_segments) = (Vec::new(), Vec::new());
+    for (i, (&core, &l)) in m.is_core.iter().zip(&labels).enumerate() {
+        if core {
+            core_points.push(data[i * d..(i + 1) * d].to_vec());
+            core_segments.push(l);
+        }
+    }
+    let extra_segments = if has_noise { Vec::new() } else { vec!["Outliers".to_string()] };
+    Ok(MethodOutput {
+        labels,
+        segments,
+        converged: true,
+        extra_segments,
+        dbscan: Some(DbscanModelPart { eps: m.eps, core_points, core_segments, outlier_segment: clusters as u32 }),
+        eps: Some((m.eps, m.eps_suggestion)),
+        ..Default::default()
+    })
 }
 
 /// Rules: first matching rule per customer (on the values as given: a
@@ -493,6 +574,7 @@ fn run_rules(
         centroids: Vec::new(),
         extra_segments: extra,
         rfm_model: None,
+        ..Default::default()
     }
 }
 

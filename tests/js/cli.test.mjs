@@ -172,3 +172,19 @@ test('rules method from --rules-file; a rule error points at line and column', (
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /rules, line 1, column 16: expected a number after '>'/);
 });
+
+test('dbscan with --eps and --min-samples; outliers are their own segment', () => {
+  const { rows } = blobs({ n: 600, centers: [[0, 0], [9, 9], [0, 9]], std: 0.5, seed: 5 });
+  rows.push([30, -30], [-30, 30]);
+  const file = join(dir, 'dbscan.csv');
+  writeFileSync(file, 'x,y\n' + rows.map((r) => r.join(',')).join('\n') + '\n');
+  const report = join(dir, 'dbscan.json');
+  const r = cli(['segment', file, '--method', 'dbscan', '--eps', '0.3', '--min-samples', '5', '--log', 'none', '--report', report]);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.method, 'dbscan');
+  assert.equal(rep.eps, 0.3);
+  const outliers = rep.segments.find((s) => s.name === 'Outliers');
+  assert.ok(outliers && outliers.size >= 2, JSON.stringify(rep.segments.map((s) => [s.name, s.size])));
+  assert.equal(rep.segments.filter((s) => s.size >= 150).length, 3);
+});

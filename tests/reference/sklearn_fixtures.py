@@ -14,8 +14,8 @@ import sys
 
 import numpy as np
 import sklearn
-from sklearn.cluster import KMeans
-from sklearn.datasets import make_blobs
+from sklearn.cluster import DBSCAN, KMeans
+from sklearn.datasets import make_blobs, make_moons
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 CASES = [
@@ -50,5 +50,18 @@ def main(out):
         print(name, ref["inertia"], ref["silhouette"])
 
 
+def dbscan_cases(out):
+    X1, _ = make_moons(n_samples=500, noise=0.08, random_state=3)
+    X2, _ = make_blobs(n_samples=800, centers=4, n_features=3, cluster_std=0.7, random_state=5)
+    X2 = np.vstack([X2, np.random.RandomState(1).uniform(-12, 12, size=(40, 3))])
+    for name, X, eps, ms in [("dbscan_moons", X1, 0.15, 5), ("dbscan_blobs_noise", X2, 0.9, 8)]:
+        labels = DBSCAN(eps=eps, min_samples=ms).fit(X).labels_
+        header = ",".join(f"x{i}" for i in range(X.shape[1]))
+        np.savetxt(os.path.join(out, f"{name}.csv"), X, delimiter=",", header=header, comments="", fmt="%.17g")
+        with open(os.path.join(out, f"{name}.json"), "w") as f:
+            json.dump({"eps": eps, "min_samples": ms, "labels": labels.tolist()}, f)
+
+
 if __name__ == "__main__":
+    dbscan_cases(sys.argv[1])
     main(sys.argv[1])
