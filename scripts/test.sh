@@ -18,7 +18,7 @@ bash scripts/build-wasm.sh
 
 step "JS type check (tsc) and package declarations"
 npx --no-install tsc -p tsconfig.json
-npx --no-install tsc -p tsconfig.types.json
+bash scripts/build-types.sh
 
 step "Rust unit, integration and doc tests (native)"
 SEGLENS_REQUIRE_WASM=1 cargo test

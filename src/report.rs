@@ -149,6 +149,8 @@ pub struct Report {
     /// DBSCAN: the radius used and the one suggested by the k-distance curve.
     pub eps: Option<f64>,
     pub eps_suggestion: Option<f64>,
+    /// With `compareTo`: flows between segments from that date to `as_of`.
+    pub migration: Option<crate::pipeline::Migration>,
     /// Event-log input: retention, lifecycle and stickiness tables.
     pub cohorts: Option<crate::cohort::CohortReport>,
     pub iterations: u32,

@@ -124,3 +124,29 @@ fn dbscan_finds_dense_groups_reports_outliers_and_predicts() {
     let bad = Options { eps: Some(-1.0), ..opts };
     assert_eq!(segment_bytes(csv.as_bytes(), &bad).unwrap_err().code(), "bad_params");
 }
+
+#[test]
+fn migration_flows_cover_every_customer_and_count_newcomers() {
+    let log: &[u8] = include_bytes!("fixtures/events_small.csv");
+    let opts = Options { k: KChoice::Fixed(4.0), compare_to: Some("2024-07-01".into()), ..Options::default() };
+    let (_, seg) = segment_bytes(log, &opts).unwrap();
+    let m = seg.report.migration.as_ref().unwrap();
+    assert_eq!(m.from, "2024-07-01");
+    assert_eq!(m.segments.len(), seg.report.segments.len() + 1);
+    let total: u64 = m.flows.iter().flatten().sum();
+    assert_eq!(total, seg.report.customers);
+    // newcomers: customers whose first event is after the comparison date
+    let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    let text = std::str::from_utf8(log).unwrap();
+    for line in text.lines().skip(1) {
+        let mut f = line.split(',');
+        let (id, ts) = (f.next().unwrap(), f.next().unwrap());
+        first.entry(id).and_modify(|t| *t = (*t).min(ts)).or_insert(ts);
+    }
+    let newcomers = first.values().filter(|t| **t >= "2024-07-01").count() as u64;
+    assert_eq!(m.flows.last().unwrap().iter().sum::<u64>(), newcomers);
+    let stayed: u64 = (0..seg.report.segments.len()).map(|i| m.flows[i][i]).sum();
+    assert_eq!(stayed + m.moved + newcomers, seg.report.customers);
+    let table: &[u8] = include_bytes!("fixtures/shop_400.csv");
+    assert_eq!(segment_bytes(table, &opts).unwrap_err().code(), "bad_options");
+}

@@ -158,3 +158,28 @@ export function lifecycleChart(c, width) {
     marks: [Plot.barY(data, { x: 'period', y: 'value', fill: 'kind', title: (d) => `${d.period} ${d.kind}: ${Math.abs(d.value)}` }), Plot.ruleY([0])],
   });
 }
+
+/**
+ * Segment migration: customers by segment at an earlier date (rows) and now (columns).
+ * @param {NonNullable<import('./types').Report['migration']>} m
+ * @param {number} width
+ */
+export function migrationChart(m, width) {
+  const to = m.segments.slice(0, -1);
+  const data = m.flows.flatMap((row, i) => row.map((count, j) => ({ from: m.segments[i], to: to[j], count })));
+  const max = Math.max(1, ...data.map((d) => d.count));
+  return Plot.plot({
+    width,
+    height: 80 + 30 * m.segments.length,
+    marginLeft: Math.min(320, 12 + 7 * Math.max(...m.segments.map((s) => s.length))),
+    marginBottom: 70,
+    ariaLabel: `Segment migration from ${m.from} to ${m.to}`,
+    x: { label: `segment on ${m.to} →`, domain: to, tickRotate: -25 },
+    y: { label: `segment on ${m.from}`, domain: m.segments },
+    color: { scheme: 'Greens', domain: [0, max] },
+    marks: [
+      Plot.cell(data, { x: 'to', y: 'from', fill: 'count', inset: 0.5, title: (d) => `${d.from} → ${d.to}: ${d.count}` }),
+      Plot.text(data, { x: 'to', y: 'from', text: (d) => (d.count ? String(d.count) : ''), fill: (d) => (d.count > max * 0.6 ? 'white' : 'black'), fontSize: 10 }),
+    ],
+  });
+}

@@ -24,6 +24,8 @@ Input:
   --date-format dmy|mdy            for slash dates the data cannot settle (default: detected)
   --as-of YYYY-MM-DD               reference date for recency (default: last event + 1 day)
   --lookback-days N                only events in the N days before --as-of count
+  --compare-to YYYY-MM-DD          also segment as of this earlier date with the same model:
+                                   the Report's "migration" holds the flows between segments
   --session-gap MIN                inactivity that ends a session (default 30)
   --purchase-events a,b            event names that are purchases (default: purchase/order/checkout…)
 
@@ -85,7 +87,7 @@ const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples',
+  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to',
 ];
 
 function main() {
@@ -136,6 +138,7 @@ function main() {
     period: /** @type {any} */ (str('period')),
     rules: str('rules') ?? readText(str('rules-file')),
     eps: num(str('eps'), '--eps'),
+    compareTo: str('compare-to'),
     minSamples: num(str('min-samples'), '--min-samples'),
     cohortEvents: list(str('cohort-events')),
   };
@@ -177,6 +180,8 @@ function main() {
       (report.rows_skipped ? `; ${report.rows_skipped} of ${report.rows_read} rows skipped (see report warnings)` : ''),
     ...report.segments.map((s) => `  ${String(s.id).padStart(2)}  ${(s.share * 100).toFixed(1).padStart(5)} %  ${String(s.size).padStart(7)}  ${s.name}`),
   ];
+  const m = report.migration;
+  if (m) lines.push(`Since ${m.from}: ${m.moved} customers changed segment, ${m.flows[m.flows.length - 1].reduce((a, b) => a + b, 0)} are new (flows in the report)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

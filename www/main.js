@@ -4,7 +4,7 @@
 // textContent, never parsed as markup.
 
 import { Segmenter } from './client.js';
-import { kSearch, lifecycleChart, liftHeatmap, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
+import { kSearch, lifecycleChart, liftHeatmap, migrationChart, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
 
 const SAMPLE_EVENTS_URL = new URL('./sample/events.csv', import.meta.url);
 const SAMPLE_TABLE_URL = new URL('./sample/customers.csv', import.meta.url);
@@ -30,6 +30,9 @@ const els = {
   kChart: $('k-chart'),
   dlRfm: /** @type {HTMLButtonElement} */ ($('dl-rfm')),
   period: /** @type {HTMLSelectElement} */ ($('period')),
+  compare: /** @type {HTMLInputElement} */ ($('compare')),
+  migrationFig: $('migration-fig'),
+  migrationChart: $('migration-chart'),
   retentionFig: $('retention-fig'),
   retentionChart: $('retention-chart'),
   lifecycleFig: $('lifecycle-fig'),
@@ -77,6 +80,7 @@ async function run() {
   const k = els.k.value === 'auto' ? 'auto' : Number(els.k.value);
   /** @type {import('./types').Options} */
   const options = { method: /** @type {any} */ (els.method.value), k, scale: /** @type {any} */ (els.scale.value), seed: 0, period: /** @type {any} */ (els.period.value), ...roles };
+  if (els.compare.value) options.compareTo = els.compare.value;
   els.k.disabled = els.method.value !== 'kmeans';
   els.error.hidden = true;
   els.cancel.hidden = false;
@@ -235,6 +239,8 @@ function render(r) {
   if (c && !els.lifecycleFig.hidden) els.lifecycleChart.replaceChildren(lifecycleChart(c, width));
   const caption = els.retentionFig.querySelector('figcaption');
   if (caption && c) caption.textContent = `Retention: share of each ${c.period}ly cohort still active later`.replace('dayly', 'daily');
+  els.migrationFig.hidden = !r.migration;
+  if (r.migration) els.migrationChart.replaceChildren(migrationChart(r.migration, width));
   els.kFig.hidden = r.k_search.length === 0;
   if (!els.kFig.hidden) els.kChart.replaceChildren(kSearch(r, width));
   els.dlRfm.hidden = !isRfm;
@@ -292,6 +298,7 @@ els.method.addEventListener('change', () => {
   void run();
 });
 els.period.addEventListener('change', () => void run());
+els.compare.addEventListener('change', () => void run());
 els.run.addEventListener('click', () => void run());
 els.k.addEventListener('change', () => void run());
 els.scale.addEventListener('change', () => void run());

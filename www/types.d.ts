@@ -49,6 +49,8 @@ export interface Options {
   eps?: number;
   /** DBSCAN: customers (itself included) within eps that make a core customer. Default 5. */
   minSamples?: number;
+  /** Event logs: also segment customers as of this earlier date (`YYYY-MM-DD`) with the same model; see `Report.migration`. */
+  compareTo?: string;
   /** Rules for `method: 'rules'`: one `name: condition` per line (`VIP: monetary > 1000 and orders >= 5`), first match wins, `*` matches all. */
   rules?: string;
   /** Cohort period of event logs. Default `month`. */
@@ -130,6 +132,8 @@ export interface Report {
   /** DBSCAN: the radius used and the suggested one. */
   eps: number | null;
   eps_suggestion: number | null;
+  /** With `compareTo`: `flows[i][j]` customers went from segment i (at `from`) to j (at `to`); the last row is customers new since `from`. */
+  migration: { from: string; to: string; segments: string[]; flows: number[][]; moved: number } | null;
   /** Event-log input: cohort tables. */
   cohorts: CohortReport | null;
   iterations: number;

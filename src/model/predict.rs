@@ -58,6 +58,18 @@ impl Model {
             ..Options::default()
         };
         let data = Segmenter::load(bytes, &opts)?;
+        self.predict_loaded(&data, opts.as_of.clone())
+    }
+
+    /// Assigns every customer of already loaded data (features computed as of `as_of`).
+    pub fn predict_loaded(&self, data: &Segmenter, as_of: Option<String>) -> Result<Prediction, Error> {
+        let opts = Options {
+            as_of,
+            lookback_days: self.feature_options.lookback_days,
+            session_gap_min: self.feature_options.session_gap_min,
+            purchase_events: self.feature_options.purchase_events.clone(),
+            ..Options::default()
+        };
         let table = data.features_table(&opts)?;
         let cols: Vec<usize> = self
             .features

@@ -2,6 +2,7 @@
 //! evaluate → explain → [`Report`](crate::Report).
 
 mod load;
+mod migration;
 mod options;
 mod output;
 mod run;
@@ -9,6 +10,7 @@ mod run;
 use ndarray::Array2;
 
 pub use load::{Data, Segmenter};
+pub use migration::Migration;
 pub use options::{InputKind, KChoice, LogTransform, Method, Options, OptionsError};
 pub use output::{labels_csv, labels_csv_safe, rfm_csv, segment_bytes, spreadsheet_safe};
 pub use run::AUTO_K;

@@ -150,6 +150,9 @@ pub struct Options {
     pub eps: Option<f64>,
     /// DBSCAN core-point threshold (the point itself included). Default 5.
     pub min_samples: u32,
+    /// Event input: also segment customers as of this earlier date with the same model and
+    /// report the flows between segments (`migration` in the Report). Default: none.
+    pub compare_to: Option<String>,
     /// Rule text for `method: rules` (see `seglens::rules`).
     pub rules: Option<String>,
     /// Cohort period of event logs: `day`, `week` or `month`. Default `month`.
@@ -183,6 +186,7 @@ impl Default for Options {
             rfm_bins: 5,
             rfm_map: None,
             rules: None,
+            compare_to: None,
             eps: None,
             min_samples: 5,
             period: crate::cohort::Period::Month,

@@ -235,6 +235,7 @@ impl Segmenter {
             metrics,
             k_search: out.k_search,
             rfm_grid,
+            migration: None,
             eps: out.eps.map(|e| e.0),
             eps_suggestion: out.eps.map(|e| e.1),
             cohorts: self.cohorts(options).ok(),
@@ -266,7 +267,19 @@ impl Segmenter {
             dbscan: out.dbscan,
         };
         let rfm = out.rfm;
-        Ok(Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model })
+        let mut seg = Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model };
+        if let Some(from) = &options.compare_to {
+            if matches!(self.data, Data::Table(_)) {
+                return Err(OptionsError::Invalid {
+                    option: "compare_to",
+                    value: from.clone(),
+                    expected: "an event log: a per-customer table has no history to compare with",
+                }
+                .into());
+            }
+            seg.report.migration = Some(self.migration(&seg, from, options)?);
+        }
+        Ok(seg)
     }
 }
 

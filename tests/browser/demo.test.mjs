@@ -75,6 +75,10 @@ test('the sample event log runs end to end, with detected roles', async () => {
     Object.fromEntries(trs.map((tr) => [tr.querySelector('td')?.textContent, tr.querySelector('select')?.value])),
   );
   assert.deepEqual(roles, { user_id: 'id', timestamp: 'time', event: 'event', revenue: 'revenue' });
+  // segment migration since an earlier date
+  await page.fill('#compare', '2024-09-30');
+  await page.locator('#migration-chart svg').first().waitFor();
+  await page.fill('#compare', '');
   await page.screenshot({ path: join(OUT, 'demo-events.png'), fullPage: true });
 });
 

@@ -25,7 +25,7 @@ before(() => {
 
 test('the tarball holds the Wasm, the JS, the declarations and nothing else', () => {
   const files = pack.files.map((f) => f.path);
-  for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/index.d.ts', 'www/types.d.ts']) {
+  for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/dts/index.d.ts', 'www/dts/types.d.ts']) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'exactly one .wasm');
