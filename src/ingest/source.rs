@@ -162,18 +162,21 @@ fn looks_like_header(sample: &[Row]) -> bool {
 /// (with a warning), so every column stays addressable and nothing is lost.
 fn unique_names<'s>(raw: impl Iterator<Item = &'s str>, warnings: &mut Warnings) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
+    // A set, not `names.contains`: files with 10,000+ columns exist.
+    let mut seen = std::collections::HashSet::new();
     for (i, r) in raw.enumerate() {
         let r = r.trim();
         let mut name = if r.is_empty() { format!("column_{}", i + 1) } else { r.to_string() };
-        if names.contains(&name) {
+        if seen.contains(&name) {
             let mut k = 2;
-            while names.contains(&format!("{name}_{k}")) {
+            while seen.contains(&format!("{name}_{k}")) {
                 k += 1;
             }
             let renamed = format!("{name}_{k}");
             warnings.push(Warning::at(1, format!("duplicate column name \"{name}\" renamed to \"{renamed}\"")));
             name = renamed;
         }
+        seen.insert(name.clone());
         names.push(name);
     }
     names

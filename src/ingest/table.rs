@@ -82,10 +82,10 @@ pub fn read_customer_table(bytes: &[u8], opts: &TableOptions) -> Result<Customer
     let column_types = names.iter().enumerate().map(|(i, n)| (n.clone(), infer_column(&sample, i, n).kind)).collect();
     let id_idx = choose_id_column(opts, &names, &numeric)?;
     let feature_idx = choose_features(opts, &names, &numeric, id_idx, &sample)?;
-    let ignored_columns = (0..names.len())
-        .filter(|&i| Some(i) != id_idx && !feature_idx.contains(&i))
-        .map(|i| names[i].clone())
-        .collect();
+    let mut is_feature = vec![false; names.len()];
+    feature_idx.iter().for_each(|&i| is_feature[i] = true);
+    let ignored_columns =
+        (0..names.len()).filter(|&i| Some(i) != id_idx && !is_feature[i]).map(|i| names[i].clone()).collect();
 
     let mut out = Builder {
         width: names.len(),

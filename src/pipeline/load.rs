@@ -82,12 +82,13 @@ impl Segmenter {
 }
 
 fn table_columns(t: &CustomerTable) -> Vec<ColumnInfo> {
+    let features: std::collections::HashSet<&String> = t.feature_names.iter().collect();
     t.column_types
         .iter()
         .map(|(name, kind)| {
             let role = if t.id_column.as_ref() == Some(name) {
                 Some("id".to_string())
-            } else if t.feature_names.contains(name) {
+            } else if features.contains(name) {
                 Some("feature".to_string())
             } else {
                 None

@@ -686,15 +686,21 @@ fn select_or_none(t: &CustomerTable, wanted: &[String]) -> Result<Vec<usize>, Er
 
 /// Indices of the wanted features (exact name, else case-insensitive).
 fn select(t: &CustomerTable, wanted: &[String]) -> Result<Vec<usize>, Error> {
+    // Maps, not linear searches: tables can have tens of thousands of columns.
+    let mut exact = std::collections::HashMap::new();
+    for (j, f) in t.feature_names.iter().enumerate().rev() {
+        exact.insert(f.as_str(), j);
+    }
     let mut cols = Vec::new();
+    let mut taken = vec![false; t.feature_names.len()];
     for w in wanted {
-        let j = t
-            .feature_names
-            .iter()
-            .position(|f| f == w)
+        let j = exact
+            .get(w.as_str())
+            .copied()
             .or_else(|| t.feature_names.iter().position(|f| f.eq_ignore_ascii_case(w)))
             .ok_or_else(|| IngestError::UnknownColumn { name: w.clone(), available: t.feature_names.join(", ") })?;
-        if !cols.contains(&j) {
+        if !taken[j] {
+            taken[j] = true;
             cols.push(j);
         }
     }
