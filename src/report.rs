@@ -107,6 +107,18 @@ pub struct RfmCell {
     pub name: String,
 }
 
+/// Customers counted by their segment (rows) and by a second segmentation of
+/// the same customers (columns), e.g. k-means clusters × RFM names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrossTab {
+    /// What the columns are (`rfm`).
+    pub against: String,
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// `counts[row][column]`.
+    pub counts: Vec<Vec<u64>>,
+}
+
 /// A transformation applied to the features before segmenting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrepStep {
@@ -149,6 +161,8 @@ pub struct Report {
     /// DBSCAN: the radius used and the one suggested by the k-distance curve.
     pub eps: Option<f64>,
     pub eps_suggestion: Option<f64>,
+    /// Segments × RFM names, when the data has recency and frequency (not for RFM runs themselves).
+    pub crosstab: Option<CrossTab>,
     /// With `compareTo`: flows between segments from that date to `as_of`.
     pub migration: Option<crate::pipeline::Migration>,
     /// Event-log input: retention, lifecycle and stickiness tables.

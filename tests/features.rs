@@ -65,3 +65,27 @@ fn rfm_scores_and_segments_match_pandas() {
     let rev: f64 = r.segments.iter().filter_map(|s| s.revenue_share).sum();
     assert!((rev - 1.0).abs() < 1e-9, "revenue shares sum to 1: {rev}");
 }
+
+#[test]
+fn kmeans_segments_are_cross_tabulated_against_the_pandas_rfm_names() {
+    let (_, seg) = segment_bytes(LOG, &Options::default()).unwrap();
+    let x = seg.report.crosstab.as_ref().unwrap();
+    assert_eq!(x.against, "rfm");
+    assert_eq!(x.rows.len(), seg.report.segments.len());
+    let (head, rows) = expected();
+    let seg_col = head.iter().position(|h| h == "segment").unwrap();
+    // every (cluster, pandas RFM name) pair is counted in its cell
+    for (r, row_name) in x.rows.iter().enumerate() {
+        for (c, col_name) in x.columns.iter().enumerate() {
+            let want = rows
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| {
+                    &seg.report.segments[seg.labels[*i] as usize].name == row_name && &w[seg_col] == col_name
+                })
+                .count() as u64;
+            assert_eq!(x.counts[r][c], want, "{row_name} x {col_name}");
+        }
+    }
+    assert_eq!(x.counts.iter().flatten().sum::<u64>(), 150);
+}

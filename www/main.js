@@ -33,6 +33,8 @@ const els = {
   compare: /** @type {HTMLInputElement} */ ($('compare')),
   migrationFig: $('migration-fig'),
   migrationChart: $('migration-chart'),
+  crosstabBox: $('crosstab-box'),
+  crosstab: /** @type {HTMLTableElement} */ ($('crosstab-table')),
   retentionFig: $('retention-fig'),
   retentionChart: $('retention-chart'),
   lifecycleFig: $('lifecycle-fig'),
@@ -251,6 +253,18 @@ function render(r) {
     r.segments.map((s) => [s.id, swatch(s), num(fmt(s.size)), num(pct(s.share)), num(pct(s.revenue_share)), s.rule]),
   );
   renderMapping(r);
+  const x = r.crosstab;
+  els.crosstabBox.hidden = !x;
+  if (x) {
+    fillTable(
+      els.crosstab,
+      ['Segment', ...x.columns],
+      x.rows.map((name, i) => {
+        const total = x.counts[i].reduce((a, b) => a + b, 0) || 1;
+        return [name, ...x.counts[i].map((c) => num(c ? `${Math.round((c / total) * 100)} %` : '–'))];
+      }),
+    );
+  }
   fillTable(
     els.profile,
     ['Segment', ...r.features],

@@ -132,6 +132,8 @@ export interface Report {
   /** DBSCAN: the radius used and the suggested one. */
   eps: number | null;
   eps_suggestion: number | null;
+  /** Segments × RFM names of the same customers (`counts[row][column]`), when recency and frequency exist. */
+  crosstab: { against: string; rows: string[]; columns: string[]; counts: number[][] } | null;
   /** With `compareTo`: `flows[i][j]` customers went from segment i (at `from`) to j (at `to`); the last row is customers new since `from`. */
   migration: { from: string; to: string; segments: string[]; flows: number[][]; moved: number } | null;
   /** Event-log input: cohort tables. */

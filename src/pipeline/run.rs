@@ -16,7 +16,7 @@ use crate::ingest::{CustomerTable, IngestError};
 use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
 use crate::model::{DbscanModelPart, Model, ModelRoles, ModelSegment, RfmModel, MODEL_FORMAT, MODEL_VERSION};
 use crate::prep::{impute_median, log1p_skewed, Scaler};
-use crate::report::{KSearchEntry, Metrics, PrepStep, Report, RfmCell, SegmentSummary, Warning, Warnings};
+use crate::report::{CrossTab, KSearchEntry, Metrics, PrepStep, Report, RfmCell, SegmentSummary, Warning, Warnings};
 use crate::rfm::{rfm_scores, to_grid5, RfmMap, RfmRule};
 use crate::rng::fresh_seed;
 use crate::rules::parse_rules;
@@ -188,7 +188,7 @@ impl Segmenter {
             (Method::Rfm, Some(rfm_cols), _) => run_rfm(options, t, &rfm_cols, &raw, &x, &names)?,
             (Method::Rules, _, Some(rules)) => run_rules(rules, t, &raw, &x, &names),
             (Method::Dbscan, _, _) => run_dbscan(options, seed, &raw, &x, &names, &mut warnings)?,
-            _ => run_kmeans(options, seed, &raw, &x, &names)?,
+            _ => run_kmeans(options, seed, &raw, &x, &names, &mut warnings)?,
         };
         let k = out.segments.len();
         if let Some(rev) = &fs.revenue {
@@ -213,6 +213,7 @@ impl Segmenter {
             inertia: out.inertia,
         };
         let rfm_grid = out.rfm.as_ref().map(|t| rfm_grid(t, &out.labels, &out.segments)).unwrap_or_default();
+        let crosstab = if options.method == Method::Rfm { None } else { rfm_crosstab(t, &out.labels, &out.segments) };
         let report = Report {
             version: crate::VERSION.into(),
             method: options.method.name().into(),
@@ -236,6 +237,7 @@ impl Segmenter {
             k_search: out.k_search,
             rfm_grid,
             migration: None,
+            crosstab,
             eps: out.eps.map(|e| e.0),
             eps_suggestion: out.eps.map(|e| e.1),
             cohorts: self.cohorts(options).ok(),
@@ -303,12 +305,46 @@ struct MethodOutput {
     eps: Option<(f64, f64)>,
 }
 
+/// Silhouettes closer than this are a tie (sampling noise and float noise are far smaller;
+/// differences this small do not change what an analyst would conclude).
+const SILHOUETTE_TIE: f64 = 0.02;
+
+/// The `k: "auto"` rule: the highest silhouette wins, but a smaller k within
+/// [`SILHOUETTE_TIE`] of it is preferred (fewer segments that explain as much);
+/// among ties the inertia curve breaks it — the k after which the next k
+/// reduces inertia the least relative to the previous step (the elbow).
+/// Returns an index into `k_search`.
+pub(crate) fn choose_k(k_search: &[KSearchEntry]) -> Option<usize> {
+    let best = k_search.iter().filter_map(|e| e.silhouette).fold(f64::NEG_INFINITY, f64::max);
+    if !best.is_finite() {
+        return None;
+    }
+    let ties: Vec<usize> =
+        (0..k_search.len()).filter(|&i| k_search[i].silhouette.is_some_and(|s| s >= best - SILHOUETTE_TIE)).collect();
+    if ties.len() == 1 {
+        return ties.first().copied();
+    }
+    let inertia = |i: usize| k_search.get(i).and_then(|e| e.inertia);
+    // Elbow score of k_i: drop into k_i over the drop after it (larger = sharper elbow).
+    let elbow = |i: usize| match (i.checked_sub(1).and_then(inertia), inertia(i), inertia(i + 1)) {
+        (Some(a), Some(b), Some(c)) if b - c > 0.0 => (a - b) / (b - c),
+        _ => 0.0,
+    };
+    let sharpest = ties.iter().copied().max_by(|&a, &b| elbow(a).total_cmp(&elbow(b)).then(b.cmp(&a)));
+    let first = ties.first().copied();
+    match sharpest {
+        Some(i) if elbow(i) > 1.5 => Some(i),
+        _ => first,
+    }
+}
+
 fn run_kmeans(
     options: &Options,
     seed: u64,
     raw: &Array2<f64>,
     x: &Array2<f64>,
     names: &[String],
+    warnings: &mut Warnings,
 ) -> Result<MethodOutput, Error> {
     let n = x.nrows();
     let fit = |k: u32| -> Result<KMeansModel, Error> {
@@ -316,10 +352,11 @@ fn run_kmeans(
         Ok(params.check(n)?.fit(x))
     };
     let mut k_search = Vec::new();
+    let mut auto_warning = None;
     let model = match options.k.resolve()? {
         Some(k) => fit(k)?,
         None => {
-            let mut best: Option<(f64, KMeansModel)> = None;
+            let mut models = Vec::new();
             for k in AUTO_K.filter(|&k| (k as usize) < n) {
                 let m = fit(k)?;
                 let sil = silhouette(x.view(), &m.labels, seed).map(|s| s.score);
@@ -330,18 +367,31 @@ fn run_kmeans(
                     davies_bouldin: davies_bouldin(x.view(), &m.labels),
                     calinski_harabasz: calinski_harabasz(x.view(), &m.labels),
                 });
-                let score = sil.unwrap_or(f64::NEG_INFINITY);
-                if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                    best = Some((score, m));
-                }
+                models.push(m);
             }
-            match best {
-                Some((_, m)) => m,
+            match choose_k(&k_search) {
+                Some(i) => {
+                    if i + 1 == k_search.len() && k_search.len() > 1 {
+                        auto_warning = Some(format!(
+                            "the silhouette is still best at the largest k tried ({}); more segments may fit better — set k",
+                            k_search[i].k
+                        ));
+                    }
+                    models.swap_remove(i)
+                }
                 None => fit(1)?,
             }
         }
     };
+    if let Some(w) = auto_warning {
+        warnings.push(Warning::general(w));
+    }
     let k = model.centroids.nrows();
+    if n < 10 * k {
+        warnings.push(Warning::general(format!(
+            "{k} segments for {n} customers: fewer than 10 customers per segment on average; results will not be stable"
+        )));
+    }
     let new_id = segment_order(&model.labels, k);
     let labels: Vec<u32> = model.labels.iter().map(|&l| new_id[l as usize]).collect();
     let mut centroids = vec![Vec::new(); k];
@@ -591,6 +641,35 @@ fn run_rules(
     }
 }
 
+/// The run's segments against the RFM names of the same customers, when
+/// recency and frequency are available; `None` otherwise.
+fn rfm_crosstab(t: &CustomerTable, labels: &[u32], segments: &[SegmentSummary]) -> Option<CrossTab> {
+    let cols = rfm_columns(t, None, &mut Warnings::default()).ok()?;
+    let column = |c: Option<usize>| -> Vec<f64> {
+        c.map(|j| t.values.column(j).iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect())
+            .unwrap_or_else(|| vec![0.0; t.ids.len()])
+    };
+    let scores = rfm_scores(&column(cols[0]), &column(cols[1]), &column(cols[2]), 5);
+    let map = RfmMap::default_map();
+    let mut names = map.names();
+    names.push("Other".into());
+    let mut counts = vec![vec![0u64; names.len()]; segments.len()];
+    for (i, &l) in labels.iter().enumerate() {
+        let c = map.assign(scores.r[i], scores.f[i], scores.m[i]).unwrap_or(names.len() - 1);
+        if let Some(cell) = counts.get_mut(l as usize).and_then(|row| row.get_mut(c)) {
+            *cell += 1;
+        }
+    }
+    // Keep only RFM names that occur.
+    let keep: Vec<usize> = (0..names.len()).filter(|&c| counts.iter().any(|row| row[c] > 0)).collect();
+    Some(CrossTab {
+        against: "rfm".into(),
+        rows: segments.iter().map(|s| s.name.clone()).collect(),
+        columns: keep.iter().map(|&c| names[c].clone()).collect(),
+        counts: counts.iter().map(|row| keep.iter().map(|&c| row[c]).collect()).collect(),
+    })
+}
+
 /// Customer counts per (R, F) cell, with the segment of the cell's customers.
 fn rfm_grid(t: &super::RfmTable, labels: &[u32], segments: &[SegmentSummary]) -> Vec<RfmCell> {
     let mut cells: std::collections::BTreeMap<(u8, u8), (u64, u32)> = std::collections::BTreeMap::new();
@@ -766,6 +845,27 @@ mod tests {
     fn segments_are_ordered_by_size_then_first_appearance() {
         assert_eq!(order_segments(&[2, 0, 0, 1, 2, 2], 3), vec![0, 1, 1, 2, 0, 0]);
         assert_eq!(order_segments(&[1, 0], 2), vec![0, 1]);
+    }
+
+    fn entry(k: u32, sil: f64, inertia: f64) -> KSearchEntry {
+        KSearchEntry { k, silhouette: Some(sil), inertia: Some(inertia), davies_bouldin: None, calinski_harabasz: None }
+    }
+
+    #[test]
+    fn auto_k_prefers_fewer_segments_on_a_tie_and_the_elbow_among_ties() {
+        // clear winner
+        assert_eq!(choose_k(&[entry(2, 0.4, 100.0), entry(3, 0.6, 50.0), entry(4, 0.5, 45.0)]), Some(1));
+        // 3 and 4 tie on silhouette; no sharp elbow -> the smaller k
+        assert_eq!(
+            choose_k(&[entry(2, 0.3, 100.0), entry(3, 0.60, 80.0), entry(4, 0.61, 60.0), entry(5, 0.3, 40.0)]),
+            Some(1)
+        );
+        // tie between 3 and 4, but inertia falls sharply into 4 and barely after: the elbow at 4 wins
+        assert_eq!(
+            choose_k(&[entry(2, 0.3, 100.0), entry(3, 0.60, 90.0), entry(4, 0.61, 20.0), entry(5, 0.3, 18.0)]),
+            Some(2)
+        );
+        assert_eq!(choose_k(&[]), None);
     }
 
     #[test]
