@@ -29,6 +29,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -
 step "build the demo (webpack)"
 npx --no-install webpack --mode production >/dev/null
 
+step "size budgets"
+bash scripts/check-size.sh
+
 step "JS API, CLI and browser tests (node:test + headless Chromium)"
 node --test --test-concurrency=1 tests/js/*.test.mjs tests/browser/*.test.mjs
 
