@@ -430,10 +430,7 @@ fn run_rfm(
         Some(rules) => RfmMap::parse(rules).map_err(OptionsError::Rfm)?,
         None => RfmMap::default_map(),
     };
-    let column = |c: Option<usize>| -> Vec<f64> {
-        c.map(|j| t.values.column(j).iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect())
-            .unwrap_or_else(|| vec![0.0; t.ids.len()])
-    };
+    let column = |c: Option<usize>| rfm_input(t, c);
     let (recency, frequency, monetary) = (column(cols[0]), column(cols[1]), column(cols[2]));
     let mut scores = rfm_scores(&recency, &frequency, &monetary, bins);
     if cols[2].is_none() {
@@ -448,18 +445,8 @@ fn run_rfm(
             map.assign(g(&scores.r), g(&scores.f), g(&scores.m)).unwrap_or(other) as u32
         })
         .collect();
-    // Keep only the names that occur, then order by size like every method.
-    let mut used: Vec<u32> = raw_labels.clone();
-    used.sort_unstable();
-    used.dedup();
-    let dense: Vec<u32> = raw_labels.iter().map(|l| used.binary_search(l).unwrap_or(0) as u32).collect();
-    let k = used.len();
-    let labels = order_segments(&dense, k);
-    // ordered id -> original map index
-    let mut map_index = vec![0usize; k];
-    for (&o, &d) in labels.iter().zip(&dense) {
-        map_index[o as usize] = used[d as usize] as usize;
-    }
+    let (labels, map_index) = named_labels(&raw_labels);
+    let k = map_index.len();
     let mut segments = summarise(raw.view(), x.view(), &labels, k, names);
     let rules = options.rfm_map.clone();
     for s in &mut segments {
@@ -594,22 +581,25 @@ fn run_rules(
     names: &[String],
 ) -> MethodOutput {
     let other = rules.len();
+    // Resolve each rule feature to its column once (exact name, else case-insensitive).
+    let mut used = Vec::new();
+    rules.iter().for_each(|r| r.when.features(&mut used));
+    let col: std::collections::HashMap<&str, usize> = used
+        .iter()
+        .filter_map(|f| {
+            let names = &t.feature_names;
+            let j = names.iter().position(|n| n == f).or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(f)));
+            j.map(|j| (f.as_str(), j))
+        })
+        .collect();
     let raw_labels: Vec<u32> = (0..t.ids.len())
         .map(|i| {
-            let value = |f: &str| t.feature_names.iter().position(|n| n == f).map_or(f64::NAN, |j| t.values[[i, j]]);
+            let value = |f: &str| col.get(f).map_or(f64::NAN, |&j| t.values[[i, j]]);
             crate::rules::assign(rules, &value).unwrap_or(other) as u32
         })
         .collect();
-    let mut used: Vec<u32> = raw_labels.clone();
-    used.sort_unstable();
-    used.dedup();
-    let dense: Vec<u32> = raw_labels.iter().map(|l| used.binary_search(l).unwrap_or(0) as u32).collect();
-    let k = used.len();
-    let labels = order_segments(&dense, k);
-    let mut rule_index = vec![0usize; k];
-    for (&o, &d) in labels.iter().zip(&dense) {
-        rule_index[o as usize] = used[d as usize] as usize;
-    }
+    let (labels, rule_index) = named_labels(&raw_labels);
+    let k = rule_index.len();
     let mut segments = summarise(raw.view(), x.view(), &labels, k, names);
     for s in &mut segments {
         match rules.get(rule_index[s.id as usize]) {
@@ -645,10 +635,7 @@ fn run_rules(
 /// recency and frequency are available; `None` otherwise.
 fn rfm_crosstab(t: &CustomerTable, labels: &[u32], segments: &[SegmentSummary]) -> Option<CrossTab> {
     let cols = rfm_columns(t, None, &mut Warnings::default()).ok()?;
-    let column = |c: Option<usize>| -> Vec<f64> {
-        c.map(|j| t.values.column(j).iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect())
-            .unwrap_or_else(|| vec![0.0; t.ids.len()])
-    };
+    let column = |c: Option<usize>| rfm_input(t, c);
     let scores = rfm_scores(&column(cols[0]), &column(cols[1]), &column(cols[2]), 5);
     let map = RfmMap::default_map();
     let mut names = map.names();
@@ -668,6 +655,31 @@ fn rfm_crosstab(t: &CustomerTable, labels: &[u32], segments: &[SegmentSummary]) 
         columns: keep.iter().map(|&c| names[c].clone()).collect(),
         counts: counts.iter().map(|row| keep.iter().map(|&c| row[c]).collect()).collect(),
     })
+}
+
+/// An RFM input column with missing values as 0 (no purchases, no spend);
+/// all zeros when the column does not exist (e.g. no revenue).
+fn rfm_input(t: &CustomerTable, column: Option<usize>) -> Vec<f64> {
+    column
+        .map(|j| t.values.column(j).iter().map(|v| if v.is_nan() { 0.0 } else { *v }).collect())
+        .unwrap_or_else(|| vec![0.0; t.ids.len()])
+}
+
+/// Labels for methods that assign names from a list (RFM map, rules): keeps
+/// only the names that occur, orders them by size like every method, and
+/// returns the new labels and, per segment id, the index in the original list.
+fn named_labels(raw_labels: &[u32]) -> (Vec<u32>, Vec<usize>) {
+    let mut used: Vec<u32> = raw_labels.to_vec();
+    used.sort_unstable();
+    used.dedup();
+    let dense: Vec<u32> = raw_labels.iter().map(|l| used.binary_search(l).unwrap_or(0) as u32).collect();
+    let k = used.len();
+    let labels = order_segments(&dense, k);
+    let mut original = vec![0usize; k];
+    for (&o, &d) in labels.iter().zip(&dense) {
+        original[o as usize] = used[d as usize] as usize;
+    }
+    (labels, original)
 }
 
 /// Customer counts per (R, F) cell, with the segment of the cell's customers.
