@@ -2,6 +2,10 @@
 //! evaluate → explain → [`Report`](crate::Report).
 
 mod load;
+mod method_dbscan;
+mod method_kmeans;
+mod method_rfm;
+mod method_rules;
 mod migration;
 mod options;
 mod output;
