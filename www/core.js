@@ -33,6 +33,7 @@ export function runSegmentation(bytes, options = {}, onProgress) {
       labelsCsvSafe: session.labelsCsv(true),
       rfmCsv: session.rfmCsv() ?? null,
       modelJson: session.modelJson(),
+      customerFeatures: /** @type {{ ids: string[], names: string[], values: Float64Array }} */ (session.features(options)),
       labels: Uint32Array.from(session.labels()),
       ids: session.ids(),
     };

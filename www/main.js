@@ -34,6 +34,14 @@ const els = {
   migrationFig: $('migration-fig'),
   migrationChart: $('migration-chart'),
   crosstabBox: $('crosstab-box'),
+  drill: $('drill'),
+  drillTitle: $('drill-title'),
+  drillTable: /** @type {HTMLTableElement} */ ($('drill-table')),
+  drillPage: $('drill-page'),
+  drillPrev: /** @type {HTMLButtonElement} */ ($('drill-prev')),
+  drillNext: /** @type {HTMLButtonElement} */ ($('drill-next')),
+  dlModel: /** @type {HTMLButtonElement} */ ($('dl-model')),
+  dlSvg: /** @type {HTMLButtonElement} */ ($('dl-svg')),
   crosstab: /** @type {HTMLTableElement} */ ($('crosstab-table')),
   retentionFig: $('retention-fig'),
   retentionChart: $('retention-chart'),
@@ -252,6 +260,14 @@ function render(r) {
     ['#', 'Segment', 'Customers', 'Share', 'Revenue share', 'Description'],
     r.segments.map((s) => [s.id, swatch(s), num(fmt(s.size)), num(pct(s.share)), num(pct(s.revenue_share)), s.rule]),
   );
+  els.drill.hidden = true;
+  [...els.segments.tBodies[0].rows].forEach((tr, i) => {
+    tr.tabIndex = 0;
+    tr.classList.add('pick');
+    const open = () => showCustomers(i, 0);
+    tr.addEventListener('click', open);
+    tr.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open()));
+  });
   renderMapping(r);
   const x = r.crosstab;
   els.crosstabBox.hidden = !x;
@@ -273,6 +289,58 @@ function render(r) {
   els.warnings.replaceChildren(...r.warnings.map((w) => el('li', w.line === null ? w.message : `line ${w.line}: ${w.message}`)));
   els.warningsBox.hidden = r.warnings.length === 0;
 }
+
+const PAGE = 50;
+
+/** The customers of segment `id`, a page at a time, with the features the segmentation used. */
+function showCustomers(/** @type {number} */ id, /** @type {number} */ page) {
+  if (!last) return;
+  const { report, labels, customerFeatures: cf } = last;
+  const seg = report.segments[id];
+  const members = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === id) members.push(i);
+  const pages = Math.max(1, Math.ceil(members.length / PAGE));
+  page = Math.min(Math.max(0, page), pages - 1);
+  const cols = report.features.map((f) => cf.names.indexOf(f));
+  const w = cf.names.length;
+  els.drillTitle.textContent = `${seg.name}: ${members.length.toLocaleString('en-US')} customers`;
+  fillTable(
+    els.drillTable,
+    ['Customer', ...report.features],
+    // Features come in the same customer order as the labels (both first appearance).
+    members.slice(page * PAGE, (page + 1) * PAGE).map((i) => [
+      cf.ids[i] ?? '',
+      ...cols.map((j) => num(j < 0 ? '–' : fmt(cf.values[i * w + j]))),
+    ]),
+  );
+  els.drillPage.textContent = `page ${page + 1} of ${pages}`;
+  els.drillPrev.disabled = page === 0;
+  els.drillNext.disabled = page >= pages - 1;
+  els.drillPrev.onclick = () => showCustomers(id, page - 1);
+  els.drillNext.onclick = () => showCustomers(id, page + 1);
+  els.drill.hidden = false;
+}
+
+/** Settings (never data) in the URL hash, so a view can be shared and reproduced. */
+function saveSettings() {
+  const p = new URLSearchParams({ method: els.method.value, k: els.k.value, scale: els.scale.value, period: els.period.value });
+  if (els.compare.value) p.set('compare', els.compare.value);
+  history.replaceState(null, '', `#${p}`);
+}
+
+function loadSettings() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  /** @type {[HTMLSelectElement | HTMLInputElement, string][]} */
+  const pairs = [[els.method, 'method'], [els.k, 'k'], [els.scale, 'scale'], [els.period, 'period'], [els.compare, 'compare']];
+  for (const [el, key] of pairs) {
+    const v = p.get(key);
+    if (v === null) continue;
+    if (el instanceof HTMLSelectElement && ![...el.options].some((o) => o.value === v)) continue;
+    el.value = v;
+  }
+  els.k.disabled = els.method.value !== 'kmeans';
+}
+loadSettings();
 
 /** @param {string} name @param {string} type @param {string} text */
 function download(name, type, text) {
@@ -320,3 +388,9 @@ els.cancel.addEventListener('click', () => segmenter.cancel());
 els.dlLabels.addEventListener('click', () => last && download('seglens-labels.csv', 'text/csv', last.labelsCsvSafe));
 els.dlReport.addEventListener('click', () => last && download('seglens-report.json', 'application/json', last.reportJson));
 els.dlRfm.addEventListener('click', () => last?.rfmCsv && download('seglens-rfm.csv', 'text/csv', last.rfmCsv));
+els.dlModel.addEventListener('click', () => last && download('seglens-model.json', 'application/json', last.modelJson));
+els.dlSvg.addEventListener('click', () => {
+  const svg = els.chart.querySelector('svg');
+  if (svg) download('seglens-segment-sizes.svg', 'image/svg+xml', new XMLSerializer().serializeToString(svg));
+});
+for (const el of [els.method, els.k, els.scale, els.period, els.compare]) el.addEventListener('change', saveSettings);

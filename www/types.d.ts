@@ -156,6 +156,8 @@ export interface Result {
   rfmCsv: string | null;
   /** The fitted model as JSON (stable, versioned): assign new customers with `predict`. */
   modelJson: string;
+  /** Every per-customer feature (row-major `values`, `ids.length × names.length`, NaN when missing). */
+  customerFeatures: { ids: string[]; names: string[]; values: Float64Array };
   /** Segment id per customer, input order. */
   labels: Uint32Array;
   /** Customer ids, input order. */

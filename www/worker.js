@@ -23,7 +23,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
   if (type !== 'segment') return;
   try {
     const result = runSegmentation(new Uint8Array(bytes), options, (progress) => ctx.postMessage({ id, type: 'progress', progress }));
-    ctx.postMessage({ id, type: 'result', result }, [result.labels.buffer]);
+    ctx.postMessage({ id, type: 'result', result }, [result.labels.buffer, result.customerFeatures.values.buffer]);
   } catch (e) {
     ctx.postMessage({ id, type: 'error', error: SeglensError.from(e).toJSON() });
   }

@@ -97,6 +97,36 @@ test('RFM segments with the R x F grid, same as the CLI', async () => {
   await page.selectOption('#method', 'kmeans');
 });
 
+test('drill into a segment, page through its customers; settings live in the URL hash; model download', async () => {
+  const { page } = demo;
+  await page.locator('#progress').waitFor({ state: 'hidden' }); // the run started by the previous test is over
+  await page.locator('#segments-table tbody tr').first().click();
+  await page.locator('#drill-table tbody tr').first().waitFor();
+  const size = Number(((await page.locator('#segments-table tbody tr td:nth-child(3)').first().textContent()) ?? '0').replace(/,/g, ''));
+  assert.equal(await page.locator('#drill-table tbody tr').count(), Math.min(size, 50));
+  assert.match((await page.locator('#drill-title').textContent()) ?? '', new RegExp(`${size.toLocaleString('en-US')} customers`));
+  if (size > 50) {
+    await page.click('#drill-next');
+    await page.locator('#drill-page', { hasText: 'page 2' }).waitFor();
+  }
+  await page.selectOption('#scale', 'robust');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  assert.match(new URL(page.url()).hash, /scale=robust/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-model')]);
+  const path = join(OUT, 'model.json');
+  await download.saveAs(path);
+  const model = JSON.parse(readFileSync(path, 'utf8'));
+  assert.equal(model.format, 'seglens-model');
+  // a fresh page with the hash restores the settings
+  const ctx = await page.context().browser()?.newContext();
+  const again = await ctx?.newPage();
+  await again?.goto(page.url());
+  assert.equal(await again?.locator('#scale').inputValue(), 'robust');
+  await ctx?.close();
+  await page.selectOption('#scale', 'standard');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+});
+
 test('the per-customer table sample still works', async () => {
   const { page } = demo;
   await page.click('#sample-table');
