@@ -150,3 +150,11 @@ fn migration_flows_cover_every_customer_and_count_newcomers() {
     let table: &[u8] = include_bytes!("fixtures/shop_400.csv");
     assert_eq!(segment_bytes(table, &opts).unwrap_err().code(), "bad_options");
 }
+
+#[test]
+fn inputs_over_the_memory_budget_are_refused_before_parsing() {
+    let big = vec![b'1'; 3 << 20];
+    let e = segment_bytes(&big, &Options { max_mb: 2, ..Options::default() }).unwrap_err();
+    assert_eq!(e.code(), "too_large");
+    assert!(e.to_string().starts_with("the file is 3 MB, more than this tab can segment safely (2 MB)"), "{e}");
+}

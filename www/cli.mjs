@@ -47,6 +47,7 @@ Output:
   --report OUT.json                the Report
   --model-out M.json               save the fitted model (versioned JSON) for predict
   --out FILE                       rfm: the RFM table (CSV); cohorts: the tables (JSON); stdout when omitted
+  --max-mb N                       refuse inputs larger than N MB (default 1024)
   -h, --help                       this help
 
 Examples:
@@ -87,7 +88,7 @@ const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to',
+  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to', 'max-mb',
 ];
 
 function main() {
@@ -139,6 +140,7 @@ function main() {
     rules: str('rules') ?? readText(str('rules-file')),
     eps: num(str('eps'), '--eps'),
     compareTo: str('compare-to'),
+    maxMb: num(str('max-mb'), '--max-mb'),
     minSamples: num(str('min-samples'), '--min-samples'),
     cohortEvents: list(str('cohort-events')),
   };

@@ -36,7 +36,13 @@ export class Segmenter {
       worker.addEventListener('error', (e) => {
         const err = new SeglensError(`the segmentation worker failed: ${e.message || 'could not start'}`, { code: 'worker_failed' });
         reject(err);
+        const running = this.#pending !== null;
         this.#settle(null, err);
+        // A worker that died mid-run (out of memory, a crash) is replaced, so the next run works.
+        if (running && this.#worker === worker) {
+          worker.terminate();
+          this.#spawn();
+        }
       });
     });
     this.#ready.catch(() => {});

@@ -49,6 +49,8 @@ export interface Options {
   eps?: number;
   /** DBSCAN: customers (itself included) within eps that make a core customer. Default 5. */
   minSamples?: number;
+  /** Largest input accepted, in MB; bigger files are refused with code `too_large` before parsing. Default 1024. */
+  maxMb?: number;
   /** Event logs: also segment customers as of this earlier date (`YYYY-MM-DD`) with the same model; see `Report.migration`. */
   compareTo?: string;
   /** Rules for `method: 'rules'`: one `name: condition` per line (`VIP: monetary > 1000 and orders >= 5`), first match wins, `*` matches all. */

@@ -11,6 +11,8 @@ pub enum IngestError {
     HeaderOnly,
     #[error("this looks like a binary file, not text (byte 0x{byte:02x} at offset {offset}): export the data as CSV")]
     Binary { offset: usize, byte: u8 },
+    #[error("the file is {size_mb} MB, more than this tab can segment safely ({limit_mb} MB): segment a sample, or use the seglens CLI, which can be given a larger limit (--max-mb)")]
+    TooLarge { size_mb: u64, limit_mb: u64 },
     #[error("this looks like {what}, not a data export: export the data as CSV, TSV, JSON or JSON Lines")]
     WrongFormat { what: &'static str },
     #[error("no numeric columns to segment on (columns: {columns}): the table needs at least one column of numbers per customer")]
@@ -38,6 +40,7 @@ impl IngestError {
             IngestError::Empty | IngestError::HeaderOnly => "empty_input",
             IngestError::Binary { .. } => "binary_input",
             IngestError::WrongFormat { .. } => "wrong_format",
+            IngestError::TooLarge { .. } => "too_large",
             IngestError::NoNumericColumns { .. } | IngestError::NotNumeric { .. } => "no_numeric_columns",
             IngestError::NoUsableRows { .. } => "no_usable_rows",
             IngestError::UnknownColumn { .. } => "unknown_column",

@@ -39,6 +39,10 @@ impl Segmenter {
     /// Parses `bytes` (CSV/TSV/JSON/JSONL) as the kind of input `options.input` says (or detects).
     /// Load-time options are `input`, the `*Column` options and `dateFormat`.
     pub fn load(bytes: &[u8], options: &Options) -> Result<Segmenter, Error> {
+        let size_mb = (bytes.len() as u64).div_ceil(1 << 20);
+        if size_mb > options.max_mb {
+            return Err(IngestError::TooLarge { size_mb, limit_mb: options.max_mb }.into());
+        }
         let kind = match options.input {
             InputKind::Auto => detect_kind(bytes)?,
             k => k,

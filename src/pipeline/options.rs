@@ -153,6 +153,9 @@ pub struct Options {
     /// Event input: also segment customers as of this earlier date with the same model and
     /// report the flows between segments (`migration` in the Report). Default: none.
     pub compare_to: Option<String>,
+    /// Largest input accepted, in MB; bigger files are refused before parsing
+    /// instead of exhausting memory (parsing needs about 2–3× the file size). Default 1024.
+    pub max_mb: u64,
     /// Rule text for `method: rules` (see `seglens::rules`).
     pub rules: Option<String>,
     /// Cohort period of event logs: `day`, `week` or `month`. Default `month`.
@@ -187,6 +190,7 @@ impl Default for Options {
             rfm_map: None,
             rules: None,
             compare_to: None,
+            max_mb: 1024,
             eps: None,
             min_samples: 5,
             period: crate::cohort::Period::Month,

@@ -154,6 +154,25 @@ test('an unusable file gives a one-line error, not a crash', async () => {
   await page.locator('#segments-table tbody tr').first().waitFor();
 });
 
+test('cancel during a large file stops the run and leaves the page usable', async () => {
+  const { page } = demo;
+  const { eventLog } = await import('../../scripts/gen-events.mjs');
+  const big = join(tmpdir(), 'seglens-big-events.csv');
+  writeFileSync(big, eventLog(8000, 21).rows.map((r) => r.join(',')).join('\n') + '\n');
+  await page.selectOption('#k', 'auto');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  await page.setInputFiles('#file', big);
+  await page.locator('#cancel').waitFor({ state: 'visible' });
+  await page.click('#cancel');
+  await page.locator('#status', { hasText: 'Cancelled' }).waitFor();
+  assert.ok(await page.locator('#error').isHidden());
+  // the next run works in the fresh worker
+  await page.selectOption('#k', '3');
+  await page.setInputFiles('#file', FIXTURE);
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 3);
+});
+
 test('markup in ids and column names renders as text', async () => {
   const { page } = demo;
   const evil = join(tmpdir(), 'seglens-evil.csv');
