@@ -17,6 +17,7 @@
 pub mod cluster;
 pub mod cohort;
 mod error;
+pub mod experiment;
 pub mod explain;
 pub mod features;
 pub mod ingest;
@@ -28,6 +29,7 @@ pub mod report;
 pub mod rfm;
 pub mod rng;
 pub mod rules;
+pub mod stats;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -163,6 +163,8 @@ pub struct Report {
     pub eps_suggestion: Option<f64>,
     /// Segments × RFM names, when the data has recency and frequency (not for RFM runs themselves).
     pub crosstab: Option<CrossTab>,
+    /// With a variant column: conversion and revenue per segment and variant, with tests.
+    pub experiment: Option<crate::experiment::Experiment>,
     /// With `compareTo`: flows between segments from that date to `as_of`.
     pub migration: Option<crate::pipeline::Migration>,
     /// Event-log input: retention, lifecycle and stickiness tables.

@@ -7,12 +7,15 @@ use seglens::ingest::{read_customer_table, TableOptions};
 
 fn id_strategy() -> impl Strategy<Value = String> {
     // Ids with the characters that break naive parsers: delimiters, quotes, newlines, unicode.
-    prop::collection::vec(prop::sample::select(vec!['a', 'Z', '7', ',', ';', '|', '\t', '"', '\n', ' ', 'é', '🎉', '-', '=']), 1..12)
-        .prop_map(|cs| {
-            let s: String = cs.into_iter().collect();
-            // An id must be non-blank and not a null token to be a customer; keep a stable prefix.
-            format!("c{s}")
-        })
+    prop::collection::vec(
+        prop::sample::select(vec!['a', 'Z', '7', ',', ';', '|', '\t', '"', '\n', ' ', 'é', '🎉', '-', '=']),
+        1..12,
+    )
+    .prop_map(|cs| {
+        let s: String = cs.into_iter().collect();
+        // An id must be non-blank and not a null token to be a customer; keep a stable prefix.
+        format!("c{s}")
+    })
 }
 
 proptest! {

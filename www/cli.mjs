@@ -21,6 +21,8 @@ Input:
   --id-column C --time-column C --event-column C --revenue-column C
                                    column roles (default: detected; presets for Mixpanel, Amplitude,
                                    GA4, Segment and Shopify exports)
+  --variant-column C               experiment arm column (default: detected: variant, ab_group, arm, …);
+                                   the Report's "experiment" compares the arms per segment
   --date-format dmy|mdy            for slash dates the data cannot settle (default: detected)
   --as-of YYYY-MM-DD               reference date for recency (default: last event + 1 day)
   --lookback-days N                only events in the N days before --as-of count
@@ -88,7 +90,7 @@ const list = (v) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
-  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to', 'max-mb',
+  'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to', 'max-mb', 'variant-column',
 ];
 
 function main() {
@@ -130,6 +132,7 @@ function main() {
     timeColumn: str('time-column'),
     eventColumn: str('event-column'),
     revenueColumn: str('revenue-column'),
+    variantColumn: str('variant-column'),
     dateFormat: /** @type {any} */ (str('date-format')),
     asOf: str('as-of'),
     lookbackDays: num(str('lookback-days'), '--lookback-days'),

@@ -34,6 +34,9 @@ const els = {
   migrationFig: $('migration-fig'),
   migrationChart: $('migration-chart'),
   crosstabBox: $('crosstab-box'),
+  experimentBox: $('experiment-box'),
+  experimentTitle: $('experiment-title'),
+  experiment: /** @type {HTMLTableElement} */ ($('experiment-table')),
   drill: $('drill'),
   drillTitle: $('drill-title'),
   drillTable: /** @type {HTMLTableElement} */ ($('drill-table')),
@@ -269,6 +272,24 @@ function render(r) {
     tr.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), open()));
   });
   renderMapping(r);
+  const ex = r.experiment;
+  els.experimentBox.hidden = !ex;
+  if (ex) {
+    els.experimentTitle.textContent = `Experiment "${ex.column}": ${ex.treatment} vs ${ex.control}, by segment`;
+    const p = (/** @type {number | null} */ v) => (v === null ? '–' : v < 0.001 ? '< 0.001' : v.toFixed(3));
+    const signed = (/** @type {number | null} */ v, /** @type {number} */ scale, /** @type {string} */ unit) =>
+      v === null ? '–' : `${v >= 0 ? '+' : ''}${(v * scale).toFixed(1)}${unit}`;
+    fillTable(
+      els.experiment,
+      ['Segment', ...ex.segments[0].variants.map((v) => `${v.variant}: customers · conversion · revenue/customer`), 'Conversion Δ (p)', 'Revenue/customer Δ (p)'],
+      ex.segments.map((g) => [
+        g.segment,
+        ...g.variants.map((v) => num(`${v.customers} · ${(v.conversion * 100).toFixed(1)} % · ${fmt(v.revenue_per_customer)}`)),
+        num(`${signed(g.conversion_diff, 100, ' pt')} (${p(g.p_conversion)})`),
+        num(`${signed(g.revenue_diff, 1, '')} (${p(g.p_revenue)})`),
+      ]),
+    );
+  }
   const x = r.crosstab;
   els.crosstabBox.hidden = !x;
   if (x) {

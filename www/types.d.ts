@@ -31,6 +31,8 @@ export interface Options {
   eventColumn?: string;
   /** Revenue / amount column. Default: detected. */
   revenueColumn?: string;
+  /** Experiment arm (A/B variant) column. Default: detected (`variant`, `ab_group`, `arm`, …). */
+  variantColumn?: string;
   /** `dmy` or `mdy` for slash dates the data cannot settle. Default: detected (month-first when ambiguous, with a warning). */
   dateFormat?: 'dmy' | 'mdy';
   /** Reference date for recency, `YYYY-MM-DD`. Default: last event + 1 day. */
@@ -136,6 +138,19 @@ export interface Report {
   eps_suggestion: number | null;
   /** Segments × RFM names of the same customers (`counts[row][column]`), when recency and frequency exist. */
   crosstab: { against: string; rows: string[]; columns: string[]; counts: number[][] } | null;
+  /** With a variant column: per segment and variant, conversion and revenue per customer with 95 % intervals;
+   * treatment − control with a two-proportion z-test (conversion) and Welch's t-test (revenue). */
+  experiment: {
+    column: string;
+    control: string;
+    treatment: string;
+    segments: {
+      segment: string;
+      variants: { variant: string; customers: number; conversion: number; conversion_ci: [number, number] | null; revenue_per_customer: number; revenue_ci: [number, number] | null }[];
+      conversion_diff: number | null; z: number | null; p_conversion: number | null;
+      revenue_diff: number | null; t: number | null; df: number | null; p_revenue: number | null;
+    }[];
+  } | null;
   /** With `compareTo`: `flows[i][j]` customers went from segment i (at `from`) to j (at `to`); the last row is customers new since `from`. */
   migration: { from: string; to: string; segments: string[]; flows: number[][]; moved: number } | null;
   /** Event-log input: cohort tables. */

@@ -71,6 +71,11 @@ pub struct EventLog {
     pub revenue: Vec<f64>,
     /// Order id codes; empty when there is no order id column.
     pub order: Vec<u32>,
+    /// Experiment variant codes into `variant_names`; empty when there is no variant column.
+    pub variant: Vec<u32>,
+    pub variant_names: Vec<String>,
+    /// Name of the variant column, when there is one.
+    pub variant_column: Option<String>,
     pub rows_read: u64,
     pub rows_skipped: u64,
     pub columns: Vec<ColumnInfo>,
@@ -148,6 +153,7 @@ pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, Ing
         ids: Interner::default(),
         events: Interner::default(),
         orders: Interner::default(),
+        variants: Interner::default(),
         log: &mut log,
         warnings: &mut warnings,
     };
@@ -164,9 +170,11 @@ pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, Ing
             }
         }
     }
-    let (ids, events) = (b.ids.values, b.events.values);
+    let (ids, events, variants) = (b.ids.values, b.events.values, b.variants.values);
     log.ids = ids;
     log.event_names = events;
+    log.variant_names = variants;
+    log.variant_column = roles.variant.and_then(|i| names.get(i).cloned());
     log.warnings = warnings;
     if log.is_empty() {
         let first = log.warnings.items.first().map(|w| format!("line {}: {}", w.line.unwrap_or(0), w.message));
@@ -235,6 +243,7 @@ fn column_infos(names: &[String], types: &[Inferred], roles: &Roles, t: usize, t
                 (roles.revenue, "revenue"),
                 (roles.quantity, "quantity"),
                 (roles.order_id, "order_id"),
+                (roles.variant, "variant"),
             ]
             .iter()
             .find(|(r, _)| *r == Some(i))
@@ -253,6 +262,7 @@ struct Builder<'a> {
     ids: Interner,
     events: Interner,
     orders: Interner,
+    variants: Interner,
     log: &'a mut EventLog,
     warnings: &'a mut Warnings,
 }
@@ -314,6 +324,10 @@ impl Builder<'_> {
         if self.roles.order_id.is_some() {
             let code = self.orders.code(cell(self.roles.order_id).unwrap_or(""));
             self.log.order.push(code);
+        }
+        if self.roles.variant.is_some() {
+            let code = self.variants.code(cell(self.roles.variant).unwrap_or("(none)"));
+            self.log.variant.push(code);
         }
     }
 }

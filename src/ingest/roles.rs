@@ -19,6 +19,8 @@ pub struct Roles {
     pub revenue: Option<usize>,
     pub quantity: Option<usize>,
     pub order_id: Option<usize>,
+    /// Experiment arm (A/B variant) of the customer.
+    pub variant: Option<usize>,
     /// Name of the export layout that was recognised, if any.
     pub preset: Option<&'static str>,
 }
@@ -31,6 +33,7 @@ pub struct RoleOptions {
     pub time_column: Option<String>,
     pub event_column: Option<String>,
     pub revenue_column: Option<String>,
+    pub variant_column: Option<String>,
 }
 
 /// A known export layout: the columns that identify it and the roles they take.
@@ -162,6 +165,20 @@ const REVENUE_NAMES: &[&str] = &[
     "propertiesrevenue",
 ];
 const QUANTITY_NAMES: &[&str] = &["quantity", "qty", "units", "items", "lineitemquantity"];
+/// Experiment arm columns; a match must also be a category with few values.
+const VARIANT_NAMES: &[&str] = &[
+    "variant",
+    "experimentvariant",
+    "abvariant",
+    "abgroup",
+    "experimentgroup",
+    "testgroup",
+    "arm",
+    "treatment",
+    "bucket",
+];
+/// More distinct values than this and a "variant" column is not an experiment arm.
+const MAX_VARIANTS: usize = 10;
 const ORDER_NAMES: &[&str] = &["orderid", "order", "invoiceno", "invoice", "invoiceid", "transactionid", "ordernumber"];
 
 pub fn normalise(name: &str) -> String {
@@ -218,6 +235,15 @@ pub fn detect_roles(names: &[String], types: &[Inferred], opts: &RoleOptions) ->
         .or_else(|| by_names(names, REVENUE_NAMES, |i| numeric(i) && !taken(i, &roles)));
     roles.quantity = by_names(names, QUANTITY_NAMES, |i| numeric(i) && Some(i) != roles.revenue);
     roles.order_id = roles.order_id.or_else(|| by_names(names, ORDER_NAMES, |i| !taken(i, &roles)));
+    roles.variant = explicit(names, &opts.variant_column)?.or_else(|| {
+        by_names(names, VARIANT_NAMES, |i| {
+            types.get(i).is_some_and(|t| {
+                matches!(t.kind, ColumnType::Category | ColumnType::Integer | ColumnType::Boolean)
+                    && t.distinct >= 2
+                    && t.distinct <= MAX_VARIANTS
+            }) && !taken(i, &roles)
+        })
+    });
     if roles.id_fallback == roles.id {
         roles.id_fallback = None;
     }

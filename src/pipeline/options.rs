@@ -132,6 +132,8 @@ pub struct Options {
     pub event_column: Option<String>,
     /// Revenue / amount column. Default: detected.
     pub revenue_column: Option<String>,
+    /// Experiment variant (A/B arm) column. Default: detected (`variant`, `ab_group`, `arm`, …).
+    pub variant_column: Option<String>,
     /// `dmy` or `mdy` for slash dates the data cannot settle. Default: detected (month-first when ambiguous, with a warning).
     pub date_format: Option<String>,
     /// Reference date for recency. Default: last event + 1 day.
@@ -181,6 +183,7 @@ impl Default for Options {
             time_column: None,
             event_column: None,
             revenue_column: None,
+            variant_column: None,
             date_format: None,
             as_of: None,
             lookback_days: None,
@@ -217,6 +220,7 @@ impl Options {
                 time_column: self.time_column.clone(),
                 event_column: self.event_column.clone(),
                 revenue_column: self.revenue_column.clone(),
+                variant_column: self.variant_column.clone(),
             },
             date_format: self.date_format.clone(),
         }

@@ -37,6 +37,8 @@ struct FeatureSet {
     revenue: Option<Vec<f64>>,
     as_of: Option<i64>,
     preset: Option<String>,
+    /// Event input: per customer, its index in the log's ids.
+    customer_index: Option<Vec<u32>>,
 }
 
 impl Segmenter {
@@ -76,6 +78,43 @@ impl Segmenter {
         }
     }
 
+    /// The experiment table when the log has a variant column with two or more arms.
+    fn experiment(
+        &self,
+        fs: &FeatureSet,
+        labels: &[u32],
+        segments: &[SegmentSummary],
+    ) -> Option<crate::experiment::Experiment> {
+        let Data::Events(log) = &self.data else { return None };
+        let column = log.variant_column.as_deref()?;
+        let index = fs.customer_index.as_ref()?;
+        // A customer's variant is the one on their first row.
+        let mut first = vec![u32::MAX; log.ids.len()];
+        for (&c, &v) in log.customer.iter().zip(&log.variant) {
+            if let Some(slot) = first.get_mut(c as usize).filter(|s| **s == u32::MAX) {
+                *slot = v;
+            }
+        }
+        let t = &fs.table;
+        let col = |n: &str| t.feature_names.iter().position(|f| f == n);
+        let orders = col("orders")?;
+        let variant: Vec<u32> = index.iter().map(|&c| first.get(c as usize).copied().unwrap_or(u32::MAX)).collect();
+        let converted: Vec<bool> = (0..t.ids.len()).map(|i| t.values[[i, orders]] > 0.0).collect();
+        let revenue: Vec<f64> = match col("monetary") {
+            Some(m) => (0..t.ids.len()).map(|i| t.values[[i, m]]).collect(),
+            None => vec![0.0; t.ids.len()],
+        };
+        let names: Vec<String> = segments.iter().map(|s| s.name.clone()).collect();
+        let data = crate::experiment::ExperimentData {
+            column,
+            variant_names: &log.variant_names,
+            variant: &variant,
+            converted: &converted,
+            revenue: &revenue,
+        };
+        crate::experiment::analyse(&data, labels, &names)
+    }
+
     fn feature_set(&self, options: &Options) -> Result<FeatureSet, Error> {
         match &self.data {
             Data::Table(t) => {
@@ -86,6 +125,7 @@ impl Segmenter {
                     revenue,
                     as_of: None,
                     preset: None,
+                    customer_index: None,
                 })
             }
             Data::Events(log) => {
@@ -99,6 +139,7 @@ impl Segmenter {
                     revenue: has_revenue.then_some(f.revenue),
                     as_of: Some(f.as_of),
                     preset: log.preset.clone(),
+                    customer_index: Some(f.customer_index),
                 })
             }
         }
@@ -207,6 +248,7 @@ impl Segmenter {
         };
         let rfm_grid = out.rfm.as_ref().map(|t| rfm_grid(t, &out.labels, &out.segments)).unwrap_or_default();
         let crosstab = if options.method == Method::Rfm { None } else { rfm_crosstab(t, &out.labels, &out.segments) };
+        let experiment = self.experiment(&fs, &out.labels, &out.segments);
         let report = Report {
             version: crate::VERSION.into(),
             method: options.method.name().into(),
@@ -231,6 +273,7 @@ impl Segmenter {
             rfm_grid,
             migration: None,
             crosstab,
+            experiment,
             eps: out.eps.map(|e| e.0),
             eps_suggestion: out.eps.map(|e| e.1),
             cohorts: self.cohorts(options).ok(),

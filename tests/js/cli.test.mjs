@@ -188,3 +188,16 @@ test('dbscan with --eps and --min-samples; outliers are their own segment', () =
   assert.ok(outliers && outliers.size >= 2, JSON.stringify(rep.segments.map((s) => [s.name, s.size])));
   assert.equal(rep.segments.filter((s) => s.size >= 150).length, 3);
 });
+
+test('a variant column gives the experiment table per segment', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_ab.csv', import.meta.url));
+  const report = join(dir, 'ab.json');
+  const r = cli(['segment', f, '--k', '3', '--report', report]);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.experiment.column, 'variant');
+  assert.equal(rep.experiment.segments.length, 4); // all customers + 3 segments
+  const all = rep.experiment.segments[0];
+  assert.equal(all.variants.reduce((s, v) => s + v.customers, 0), 150);
+  assert.ok(all.p_conversion > 0 && all.p_conversion < 1);
+});
