@@ -79,6 +79,7 @@ test('the sample event log runs end to end, with detected roles', async () => {
   await page.fill('#compare', '2024-09-30');
   await page.locator('#migration-chart svg').first().waitFor();
   await page.fill('#compare', '');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
   await page.screenshot({ path: join(OUT, 'demo-events.png'), fullPage: true });
 });
 
