@@ -85,12 +85,8 @@ pub(super) fn run_rfm(
     Ok(MethodOutput {
         labels,
         segments,
-        inertia: None,
-        k_search: Vec::new(),
-        iterations: 0,
         converged: true,
         rfm: Some(rfm),
-        centroids: Vec::new(),
         extra_segments,
         rfm_model: Some(rfm_model),
         ..Default::default()

@@ -52,17 +52,5 @@ pub(super) fn run_rules(
     let mut extra: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
     extra.push("Other".into());
     extra.retain(|n| !segments.iter().any(|s| &s.name == n));
-    MethodOutput {
-        labels,
-        segments,
-        inertia: None,
-        k_search: Vec::new(),
-        iterations: 0,
-        converged: true,
-        rfm: None,
-        centroids: Vec::new(),
-        extra_segments: extra,
-        rfm_model: None,
-        ..Default::default()
-    }
+    MethodOutput { labels, segments, converged: true, extra_segments: extra, ..Default::default() }
 }
