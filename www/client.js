@@ -3,6 +3,7 @@
 // and a fresh one started, which also releases its memory).
 
 import { SeglensError } from './errors.js';
+import { loadKey } from './load-key.js';
 
 /**
  * @typedef {import('./types').Options} Options
@@ -17,6 +18,9 @@ export class Segmenter {
   #next = 1;
   /** @type {{ id: number, resolve: (r: Result) => void, reject: (e: SeglensError) => void, onProgress?: (p: Progress) => void } | null} */
   #pending = null;
+  /** What the worker has parsed: the caller's byte array and the reading options. */
+  /** @type {{ bytes: ArrayBuffer | Uint8Array, key: string } | null} */
+  #loaded = null;
 
   /** Starts the worker now, so the Wasm is compiled before the first run. */
   constructor() {
@@ -24,6 +28,7 @@ export class Segmenter {
   }
 
   #spawn() {
+    this.#loaded = null;
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.#worker = worker;
     this.#ready = new Promise((resolve, reject) => {
@@ -73,6 +78,8 @@ export class Segmenter {
 
   /**
    * Segments `bytes` in the worker. A run already in flight is cancelled first.
+   * Passing the same array again with the same reading options re-segments the data the worker
+   * already parsed (no copy, no parse).
    * @param {ArrayBuffer | Uint8Array} bytes  file contents (copied; the caller keeps its buffer)
    * @param {Options} [options]
    * @param {RunControls} [controls]
@@ -83,11 +90,19 @@ export class Segmenter {
     if (controls.signal?.aborted) throw cancelled();
     await this.ready();
     const id = this.#next++;
-    const copy = bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(bytes.slice(0));
+    const key = loadKey(options);
+    const reuse = this.#loaded !== null && this.#loaded.bytes === bytes && this.#loaded.key === key;
+    const copy = reuse ? null : bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(bytes.slice(0));
+    this.#loaded = { bytes, key };
     return new Promise((resolve, reject) => {
       this.#pending = { id, resolve, reject, onProgress: controls.onProgress };
       controls.signal?.addEventListener('abort', () => this.#pending?.id === id && this.cancel(), { once: true });
-      this.#worker?.postMessage({ id, type: 'segment', bytes: copy.buffer, options }, [copy.buffer]);
+      const message = { id, type: 'segment', bytes: copy?.buffer, options };
+      this.#worker?.postMessage(message, copy ? [copy.buffer] : []);
+    }).catch((e) => {
+      // A failed load leaves nothing loaded in the worker.
+      if (copy) this.#loaded = null;
+      throw e;
     });
   }
 

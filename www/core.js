@@ -12,21 +12,32 @@ import { SeglensError } from './errors.js';
  * @typedef {import('./types').Progress} Progress
  */
 
+export { loadKey } from './load-key.js';
+
 /**
- * Parses `bytes` and segments them.
- * @param {Uint8Array} bytes   the file's bytes (CSV/TSV/JSON/JSONL; an event log or one row per customer)
+ * Parses `bytes` into a Wasm `Session` (the caller frees it).
+ * @param {Uint8Array} bytes   CSV/TSV/JSON/JSONL: an event log or one row per customer
  * @param {Options} [options]
- * @param {(p: Progress) => void} [onProgress]
+ * @returns {Session}
+ */
+export function loadSession(bytes, options = {}) {
+  try {
+    return Session.load(bytes, options);
+  } catch (e) {
+    throw SeglensError.from(e);
+  }
+}
+
+/**
+ * Segments a loaded session.
+ * @param {Session} session
+ * @param {Options} [options]
  * @returns {Result}
  */
-export function runSegmentation(bytes, options = {}, onProgress) {
-  let session;
+export function segmentSession(session, options = {}) {
   try {
-    onProgress?.({ stage: 'parse', done: 0, total: bytes.byteLength });
-    session = Session.load(bytes, options);
-    onProgress?.({ stage: 'segment', done: bytes.byteLength, total: bytes.byteLength });
     const report = /** @type {Report} */ (session.segment(options));
-    const result = {
+    return {
       report,
       reportJson: session.reportJson(),
       labelsCsv: session.labelsCsv(false),
@@ -37,12 +48,28 @@ export function runSegmentation(bytes, options = {}, onProgress) {
       labels: Uint32Array.from(session.labels()),
       ids: session.ids(),
     };
-    onProgress?.({ stage: 'done', done: bytes.byteLength, total: bytes.byteLength });
-    return result;
   } catch (e) {
     throw SeglensError.from(e);
+  }
+}
+
+/**
+ * Parses `bytes` and segments them.
+ * @param {Uint8Array} bytes   the file's bytes (CSV/TSV/JSON/JSONL; an event log or one row per customer)
+ * @param {Options} [options]
+ * @param {(p: Progress) => void} [onProgress]
+ * @returns {Result}
+ */
+export function runSegmentation(bytes, options = {}, onProgress) {
+  onProgress?.({ stage: 'parse', done: 0, total: bytes.byteLength });
+  const session = loadSession(bytes, options);
+  try {
+    onProgress?.({ stage: 'segment', done: bytes.byteLength, total: bytes.byteLength });
+    const result = segmentSession(session, options);
+    onProgress?.({ stage: 'done', done: bytes.byteLength, total: bytes.byteLength });
+    return result;
   } finally {
-    session?.free();
+    session.free();
   }
 }
 

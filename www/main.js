@@ -103,6 +103,8 @@ async function run() {
   try {
     const result = await segmenter.segment(data.bytes, options, {
       onProgress: (p) => {
+        // Counted for tests and host pages: a parse happens only when the file or reading options change.
+        if (p.stage === 'parse') document.body.dataset.parses = String(Number(document.body.dataset.parses ?? 0) + 1);
         els.status.textContent = p.stage === 'parse' ? 'Reading the file…' : p.stage === 'segment' ? 'Finding segments…' : 'Done';
       },
     });

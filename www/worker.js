@@ -1,12 +1,14 @@
 // The Web Worker that owns the Wasm instance. All parsing and segmentation
 // happens here so the page never freezes. Protocol (structured clone):
 //   worker → page  { type: 'ready', version }            once, after the Wasm loaded
-//   page → worker  { id, type: 'segment', bytes, options }
+//   page → worker  { id, type: 'segment', bytes?, options }   bytes omitted: re-segment the data already loaded
 //   worker → page  { id, type: 'progress', progress }
 //                  { id, type: 'result', result } | { id, type: 'error', error }
+// The parsed data stays in the worker between runs, so changing k or the
+// method does not parse the file again.
 
 import init from './pkg/seglens.js';
-import { runSegmentation, wasmVersion } from './core.js';
+import { loadKey, loadSession, segmentSession, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
 /** @type {{ postMessage(m: unknown, t?: Transferable[]): void, onmessage: ((e: MessageEvent) => void) | null }} */
@@ -17,12 +19,27 @@ const ready = init({ module_or_path: new URL('./pkg/seglens_bg.wasm', import.met
   (e) => ctx.postMessage({ type: 'fatal', error: SeglensError.from(e).toJSON() }),
 );
 
+/** @type {{ session: import('./pkg/seglens.js').Session, key: string } | null} */
+let loaded = null;
+
 ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
   await ready;
   const { id, type, bytes, options } = event.data ?? {};
   if (type !== 'segment') return;
+  const progress = (/** @type {import('./types').Progress['stage']} */ stage, size = 0) =>
+    ctx.postMessage({ id, type: 'progress', progress: { stage, done: size, total: size } });
   try {
-    const result = runSegmentation(new Uint8Array(bytes), options, (progress) => ctx.postMessage({ id, type: 'progress', progress }));
+    if (bytes) {
+      loaded?.session.free();
+      loaded = null;
+      progress('parse', bytes.byteLength);
+      loaded = { session: loadSession(new Uint8Array(bytes), options), key: loadKey(options) };
+    } else if (!loaded || loaded.key !== loadKey(options)) {
+      throw new SeglensError('no data loaded with these reading options: send the file again', { code: 'not_loaded' });
+    }
+    progress('segment');
+    const result = segmentSession(loaded.session, options);
+    progress('done');
     ctx.postMessage({ id, type: 'result', result }, [result.labels.buffer, result.customerFeatures.values.buffer]);
   } catch (e) {
     ctx.postMessage({ id, type: 'error', error: SeglensError.from(e).toJSON() });

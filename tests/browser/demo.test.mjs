@@ -47,13 +47,15 @@ test('upload a CSV, choose k, see the same segments as the Report', async () => 
   await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
 });
 
-test('changing k re-segments in the worker', async () => {
+test('changing k re-segments in the worker without parsing the file again', async () => {
   const { page } = demo;
+  const parses = await page.getAttribute('body', 'data-parses');
   await page.selectOption('#k', '3');
   await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 3);
   const expected = await segment(new Uint8Array(readFileSync(FIXTURE)), { k: 3, scale: 'standard', seed: 0 });
   await page.locator('#status', { hasText: 'Done' }).waitFor();
   assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
+  assert.equal(await page.getAttribute('body', 'data-parses'), parses);
 });
 
 test('the sample event log runs end to end, with detected roles', async () => {
