@@ -66,3 +66,66 @@ test('TypeScript: the declarations type-check a consumer', () => {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', '.'], { cwd: app, encoding: 'utf8' });
 });
+
+test('webpack 5 app: builds from the tarball and segments in Chromium (Wasm and worker found as assets)', async (t) => {
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  if (!chromiumPath()) return t.skip('no Chromium');
+  execFileSync('mkdir', ['-p', join(app, 'src')]);
+  writeFileSync(join(app, 'src', 'index.js'), `
+    import { segment } from 'seglens';
+    const csv = 'id,spend,visits\\na,1,1\\nb,2,1\\nc,50,9\\nd,52,8\\n';
+    segment(csv, { k: 2 }).then(
+      (r) => { document.body.dataset.result = JSON.stringify({ k: r.report.k, customers: r.report.customers }); },
+      (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
+    );
+  `);
+  writeFileSync(join(app, 'webpack.config.cjs'), `
+    module.exports = { mode: 'production', context: __dirname, entry: './src/index.js',
+      output: { path: __dirname + '/dist', filename: 'main.js', clean: true }, devtool: false };
+  `);
+  const webpack = join(root, 'node_modules', 'webpack', 'bin', 'webpack.js');
+  execFileSync(process.execPath, [webpack, '--config', join(app, 'webpack.config.cjs')], { cwd: app, encoding: 'utf8' });
+  writeFileSync(join(app, 'dist', 'index.html'),
+    `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"><link rel="icon" href="data:,"><script src="main.js"></script>`);
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { chromium } = await import('playwright-core');
+  const server = await serve(join(app, 'dist'), 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
+    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), { k: 2, customers: 4 });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('plain <script type="module"> page: the installed package works with no bundler', async (t) => {
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  if (!chromiumPath()) return t.skip('no Chromium');
+  writeFileSync(join(app, 'plain.html'), `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
+    <link rel="icon" href="data:,"><script type="module" src="plain.js"></script>`);
+  writeFileSync(join(app, 'plain.js'), `
+    import { segment } from './node_modules/seglens/www/index.js';
+    segment(new TextEncoder().encode('id,x\\na,1\\nb,2\\nc,40\\nd,41\\ne,42\\n'), { k: 2 }).then(
+      (r) => { document.body.dataset.result = JSON.stringify(r.report.segments.map((s) => s.size)); },
+      (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
+    );
+  `);
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { chromium } = await import('playwright-core');
+  const server = await serve(app, 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url + 'plain.html');
+    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
+    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [3, 2]);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
