@@ -4,6 +4,7 @@
 // textContent, never parsed as markup.
 
 import { Segmenter } from './client.js';
+import { aggregateReport, pseudonymisedLabelsCsv } from './privacy.js';
 import { kSearch, lifecycleChart, liftHeatmap, migrationChart, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
 
 const SAMPLE_EVENTS_URL = new URL('./sample/events.csv', import.meta.url);
@@ -45,6 +46,9 @@ const els = {
   drillNext: /** @type {HTMLButtonElement} */ ($('drill-next')),
   dlModel: /** @type {HTMLButtonElement} */ ($('dl-model')),
   dlSvg: /** @type {HTMLButtonElement} */ ($('dl-svg')),
+  pseudonymise: /** @type {HTMLInputElement} */ ($('pseudonymise')),
+  minCell: /** @type {HTMLInputElement} */ ($('min-cell')),
+  dlAggregate: /** @type {HTMLButtonElement} */ ($('dl-aggregate')),
   crosstab: /** @type {HTMLTableElement} */ ($('crosstab-table')),
   retentionFig: $('retention-fig'),
   retentionChart: $('retention-chart'),
@@ -408,7 +412,19 @@ els.run.addEventListener('click', () => void run());
 els.k.addEventListener('change', () => void run());
 els.scale.addEventListener('change', () => void run());
 els.cancel.addEventListener('click', () => segmenter.cancel());
-els.dlLabels.addEventListener('click', () => last && download('seglens-labels.csv', 'text/csv', last.labelsCsvSafe));
+els.dlLabels.addEventListener('click', async () => {
+  if (!last) return;
+  if (els.pseudonymise.checked) {
+    download('seglens-labels-pseudonymised.csv', 'text/csv', await pseudonymisedLabelsCsv(last.ids, last.labels, last.report));
+  } else {
+    download('seglens-labels.csv', 'text/csv', last.labelsCsvSafe);
+  }
+});
+els.dlAggregate.addEventListener('click', () => {
+  if (!last) return;
+  const min = Math.max(1, Math.floor(Number(els.minCell.value) || 10));
+  download('seglens-aggregates.json', 'application/json', JSON.stringify(aggregateReport(last.report, min), null, 2) + '\n');
+});
 els.dlReport.addEventListener('click', () => last && download('seglens-report.json', 'application/json', last.reportJson));
 els.dlRfm.addEventListener('click', () => last?.rfmCsv && download('seglens-rfm.csv', 'text/csv', last.rfmCsv));
 els.dlModel.addEventListener('click', () => last && download('seglens-model.json', 'application/json', last.modelJson));

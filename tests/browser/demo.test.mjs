@@ -130,6 +130,33 @@ test('drill into a segment, page through its customers; settings live in the URL
   await page.locator('#progress').waitFor({ state: 'hidden' });
 });
 
+test('privacy exports: stable keyed pseudonyms, small cells suppressed', async () => {
+  const { page } = demo;
+  await page.check('#pseudonymise');
+  const grab = async (button) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    const path = join(OUT, `${Date.now()}-${download.suggestedFilename()}`);
+    await download.saveAs(path);
+    return readFileSync(path, 'utf8');
+  };
+  const a = await grab('#dl-labels');
+  const b = await grab('#dl-labels');
+  assert.equal(a, b, 'the same customer gets the same pseudonym every time');
+  const lines = a.trim().split('\n');
+  assert.equal(lines[0], 'pseudonym,segment,name');
+  assert.ok(lines.slice(1).every((l) => /^[0-9a-f]{16},\d+,/.test(l)));
+  assert.ok(!a.includes('u1'), 'no original id in the export');
+  assert.equal(new Set(lines.slice(1).map((l) => l.split(',')[0])).size, lines.length - 1, 'pseudonyms are distinct');
+  await page.uncheck('#pseudonymise');
+  await page.fill('#min-cell', '150');
+  const agg = JSON.parse(await grab('#dl-aggregate'));
+  assert.equal(agg.min_cell, 150);
+  for (const s of agg.segments) assert.ok(s.size === null || s.size >= 150);
+  for (const c of agg.cohorts.first_time) for (const n of c.retained) assert.ok(n === null || n >= 150);
+  assert.ok(agg.segments.some((s) => s.size === null), 'some segment is small enough to be suppressed');
+  await page.fill('#min-cell', '10');
+});
+
 test('the per-customer table sample still works', async () => {
   const { page } = demo;
   await page.click('#sample-table');
