@@ -13,6 +13,19 @@ export const segmentColor = (id) => PALETTE[id % PALETTE.length];
 
 /** @typedef {import('./types').Report} Report */
 
+/**
+ * Plot labels its mark groups with `aria-label` on plain `<g>` elements, which
+ * ARIA does not allow without a role (axe: aria-prohibited-attr); give them
+ * `role="group"` so screen readers announce the label.
+ * @template {Element} T
+ * @param {T} chart
+ * @returns {T}
+ */
+function accessible(chart) {
+  for (const g of chart.querySelectorAll('g[aria-label]:not([role])')) g.setAttribute('role', 'group');
+  return chart;
+}
+
 /** @param {{ id: number, name: string }} s */
 const segLabel = (s) => `${s.id} · ${s.name}`;
 
@@ -23,7 +36,7 @@ const segLabel = (s) => `${s.id} · ${s.name}`;
  */
 export function segmentSizes(report, width) {
   const data = report.segments.map((s) => ({ ...s, label: segLabel(s) }));
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 40 + 34 * data.length,
     marginLeft: Math.min(320, 12 + 7 * Math.max(...data.map((d) => d.label.length))),
@@ -36,7 +49,7 @@ export function segmentSizes(report, width) {
       Plot.text(data, { x: 'size', y: 'label', text: (d) => `${d.size} (${(d.share * 100).toFixed(1)} %)`, dx: 6, textAnchor: 'start' }),
       Plot.ruleX([0]),
     ],
-  });
+  }));
 }
 
 /**
@@ -51,7 +64,7 @@ export function liftHeatmap(report, width) {
   );
   // ±3 = 8× above or below average; beyond that the colour saturates (the label still says the number).
   const extent = 3;
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 70 + 30 * report.segments.length,
     marginLeft: Math.min(320, 12 + 7 * Math.max(...report.segments.map((s) => segLabel(s).length))),
@@ -70,7 +83,7 @@ export function liftHeatmap(report, width) {
       }),
       Plot.text(data, { x: 'feature', y: 'segment', text: (d) => (d.lift === null ? '–' : `${d.lift.toFixed(1)}×`), fontSize: 11 }),
     ],
-  });
+  }));
 }
 
 /**
@@ -81,7 +94,7 @@ export function liftHeatmap(report, width) {
 export function rfmGrid(report, width) {
   const ids = new Map(report.segments.map((s) => [s.name, s.id]));
   const cells = report.rfm_grid;
-  return Plot.plot({
+  return accessible(Plot.plot({
     width: Math.min(width, 640),
     height: 380,
     ariaLabel: 'RFM grid: customers by recency and frequency score',
@@ -91,7 +104,7 @@ export function rfmGrid(report, width) {
       Plot.cell(cells, { x: 'f', y: 'r', fill: (c) => segmentColor(ids.get(c.name) ?? 0), fillOpacity: 0.85, inset: 1, title: (c) => `${c.name}: ${c.count}` }),
       Plot.text(cells, { x: 'f', y: 'r', text: (c) => `${c.count}\n${c.name}`, fill: 'white', fontSize: 10, lineWidth: 8 }),
     ],
-  });
+  }));
 }
 
 /**
@@ -101,7 +114,7 @@ export function rfmGrid(report, width) {
  */
 export function kSearch(report, width) {
   const data = report.k_search.filter((e) => e.silhouette !== null);
-  return Plot.plot({
+  return accessible(Plot.plot({
     width: Math.min(width, 720),
     height: 260,
     ariaLabel: 'Silhouette by number of segments',
@@ -112,7 +125,7 @@ export function kSearch(report, width) {
       Plot.line(data, { x: 'k', y: 'silhouette', stroke: '#0072B2' }),
       Plot.dot(data, { x: 'k', y: 'silhouette', fill: '#0072B2', title: (d) => `k = ${d.k}: silhouette ${d.silhouette?.toFixed(3)}` }),
     ],
-  });
+  }));
 }
 
 /**
@@ -123,7 +136,7 @@ export function kSearch(report, width) {
 export function retentionHeatmap(c, width) {
   const data = c.first_time.flatMap((row) => row.percent.map((p, n) => ({ cohort: `${row.cohort} (${row.size})`, n, p, count: row.retained[n] })));
   const maxN = Math.max(0, ...data.map((d) => d.n));
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 60 + 24 * c.first_time.length,
     marginLeft: 120,
@@ -135,7 +148,7 @@ export function retentionHeatmap(c, width) {
       Plot.cell(data, { x: 'n', y: 'cohort', fill: 'p', inset: 0.5, title: (d) => `${d.cohort}, +${d.n}: ${d.count} (${Math.round(d.p * 100)} %)` }),
       Plot.text(data, { x: 'n', y: 'cohort', text: (d) => `${Math.round(d.p * 100)}%`, fill: (d) => (d.p > 0.55 ? 'white' : 'black'), fontSize: 10 }),
     ],
-  });
+  }));
 }
 
 /**
@@ -147,7 +160,7 @@ export function lifecycleChart(c, width) {
   const kinds = /** @type {const} */ (['new', 'returning', 'resurrecting', 'dormant']);
   const colors = { new: '#009E73', returning: '#0072B2', resurrecting: '#E69F00', dormant: '#D55E00' };
   const data = c.lifecycle.flatMap((r) => kinds.map((k) => ({ period: r.period, kind: k, value: k === 'dormant' ? -r[k] : r[k] })));
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 300,
     ariaLabel: 'Lifecycle: new, returning, resurrecting and dormant customers per period',
@@ -156,7 +169,7 @@ export function lifecycleChart(c, width) {
     color: { domain: [...kinds], range: kinds.map((k) => colors[k]), legend: true },
     marginBottom: 50,
     marks: [Plot.barY(data, { x: 'period', y: 'value', fill: 'kind', title: (d) => `${d.period} ${d.kind}: ${Math.abs(d.value)}` }), Plot.ruleY([0])],
-  });
+  }));
 }
 
 /**
@@ -168,7 +181,7 @@ export function migrationChart(m, width) {
   const to = m.segments.slice(0, -1);
   const data = m.flows.flatMap((row, i) => row.map((count, j) => ({ from: m.segments[i], to: to[j], count })));
   const max = Math.max(1, ...data.map((d) => d.count));
-  return Plot.plot({
+  return accessible(Plot.plot({
     width,
     height: 80 + 30 * m.segments.length,
     marginLeft: Math.min(320, 12 + 7 * Math.max(...m.segments.map((s) => s.length))),
@@ -181,5 +194,5 @@ export function migrationChart(m, width) {
       Plot.cell(data, { x: 'to', y: 'from', fill: 'count', inset: 0.5, title: (d) => `${d.from} → ${d.to}: ${d.count}` }),
       Plot.text(data, { x: 'to', y: 'from', text: (d) => (d.count ? String(d.count) : ''), fill: (d) => (d.count > max * 0.6 ? 'white' : 'black'), fontSize: 10 }),
     ],
-  });
+  }));
 }
