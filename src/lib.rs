@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod prep;
+pub mod projection;
 pub mod report;
 pub mod rfm;
 pub mod rng;

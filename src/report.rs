@@ -161,6 +161,8 @@ pub struct Report {
     /// DBSCAN: the radius used and the one suggested by the k-distance curve.
     pub eps: Option<f64>,
     pub eps_suggestion: Option<f64>,
+    /// The customers on the first two principal components of the scaled features (a sample).
+    pub projection: Option<crate::projection::Projection>,
     /// Segments × RFM names, when the data has recency and frequency (not for RFM runs themselves).
     pub crosstab: Option<CrossTab>,
     /// With a variant column: conversion and revenue per segment and variant, with tests.

@@ -88,3 +88,21 @@ fn dbscan_labels_equal_sklearn_up_to_permutation() {
         assert_eq!(targets.len(), map.len(), "{name}: two clusters merged");
     }
 }
+
+#[test]
+fn pca_variance_shares_and_coordinates_match_sklearn() {
+    for name in CASES {
+        let (x, r) = load(name);
+        let labels = vec![0u32; x.nrows()];
+        let p = seglens::projection::pca2(x.view(), &labels, 0).unwrap();
+        let want: Vec<f64> = r["pca_explained"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        for (got, want) in p.explained.iter().zip(&want) {
+            assert!(rel(*got, *want) < 1e-9, "{name}: explained {got} vs sklearn {want}");
+        }
+        // Coordinates agree up to the sign of each axis (sklearn flips signs by its own rule).
+        let first: Vec<f64> = r["pca_first_point"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        let (gx, gy) = (p.points[0].x, p.points[0].y);
+        assert!(rel(gx.abs(), first[0].abs()) < 1e-7, "{name}: x {gx} vs {}", first[0]);
+        assert!(rel(gy.abs(), first[1].abs()) < 1e-7, "{name}: y {gy} vs {}", first[1]);
+    }
+}

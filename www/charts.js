@@ -196,3 +196,23 @@ export function migrationChart(m, width) {
     ],
   }));
 }
+
+/**
+ * The customers on the first two principal components, coloured by segment.
+ * @param {NonNullable<Report['projection']>} p
+ * @param {Report} report
+ * @param {number} width
+ */
+export function projectionScatter(p, report, width) {
+  const names = report.segments.map((s) => s.name);
+  return accessible(Plot.plot({
+    width: Math.min(width, 760),
+    height: 420,
+    ariaLabel: `Customers on the first two principal components (${p.sample_size} shown)`,
+    x: { label: `PC1 (${(p.explained[0] * 100).toFixed(0)} % of variance) →` },
+    y: { label: `↑ PC2 (${(p.explained[1] * 100).toFixed(0)} %)` },
+    marks: [
+      Plot.dot(p.points, { x: 'x', y: 'y', r: 2.5, fill: (d) => segmentColor(d.segment), fillOpacity: 0.7, title: (d) => names[d.segment] ?? '' }),
+    ],
+  }));
+}

@@ -5,7 +5,7 @@
 
 import { Segmenter } from './client.js';
 import { aggregateReport, pseudonymisedLabelsCsv } from './privacy.js';
-import { kSearch, lifecycleChart, liftHeatmap, migrationChart, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
+import { kSearch, lifecycleChart, liftHeatmap, migrationChart, projectionScatter, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
 
 const SAMPLE_EVENTS_URL = new URL('./sample/events.csv', import.meta.url);
 const SAMPLE_TABLE_URL = new URL('./sample/customers.csv', import.meta.url);
@@ -24,6 +24,9 @@ const els = {
   mapping: /** @type {HTMLTableElement} */ ($('mapping-table')),
   method: /** @type {HTMLSelectElement} */ ($('method')),
   liftFig: $('lift-fig'),
+  pcaFig: $('pca-fig'),
+  pcaChart: $('pca-chart'),
+  pcaCaption: $('pca-caption'),
   liftChart: $('lift-chart'),
   rfmFig: $('rfm-fig'),
   rfmChart: $('rfm-chart'),
@@ -247,6 +250,12 @@ function render(r) {
   const width = Math.max(320, Math.min(els.chart.clientWidth || 720, 900));
   els.chart.replaceChildren(segmentSizes(r, width));
   const isRfm = r.method === 'rfm';
+  els.pcaFig.hidden = !r.projection;
+  if (r.projection) {
+    els.pcaChart.replaceChildren(projectionScatter(r.projection, r, width));
+    const shown = r.projection.sample_size;
+    els.pcaCaption.textContent = `Customers on the first two principal components of the features used${shown < r.customers ? ` (a sample of ${shown.toLocaleString('en-US')} of ${r.customers.toLocaleString('en-US')})` : ''}`;
+  }
   els.liftFig.hidden = r.segments.length < 2;
   if (!els.liftFig.hidden) els.liftChart.replaceChildren(liftHeatmap(r, width));
   els.rfmFig.hidden = !isRfm || r.rfm_grid.length === 0;

@@ -136,6 +136,8 @@ export interface Report {
   /** DBSCAN: the radius used and the suggested one. */
   eps: number | null;
   eps_suggestion: number | null;
+  /** Customers on the first two principal components of the scaled features (at most 2,000, a seeded sample). */
+  projection: { explained: [number, number]; loadings: [number[], number[]]; sample_size: number; points: { x: number; y: number; segment: number }[] } | null;
   /** Segments × RFM names of the same customers (`counts[row][column]`), when recency and frequency exist. */
   crosstab: { against: string; rows: string[]; columns: string[]; counts: number[][] } | null;
   /** With a variant column: per segment and variant, conversion and revenue per customer with 95 % intervals;

@@ -89,7 +89,7 @@ impl Model {
         let raw = x.clone();
         for (j, mut col) in x.axis_iter_mut(Axis(1)).enumerate() {
             if self.log1p[j] {
-                col.mapv_inplace(|v| if v >= 0.0 { v.ln_1p() } else { 0.0 });
+                col.mapv_inplace(|v| if v >= 0.0 { libm::log1p(v) } else { 0.0 });
             }
         }
         let x = self.scaler.transform(&x);

@@ -72,11 +72,38 @@ pub enum LogTransform {
 }
 
 /// Number of segments: a fixed number, or `"auto"` to choose by validation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum KChoice {
     Fixed(f64),
     Named(String),
+}
+
+/// Hand-written instead of `#[serde(untagged)]`: untagged enums buffer the
+/// input through serde's generic `Content` type, which costs ~10 KB of Wasm.
+impl<'de> Deserialize<'de> for KChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = KChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of segments or \"auto\"")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KChoice, E> {
+                Ok(KChoice::Fixed(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KChoice, E> {
+                Ok(KChoice::Fixed(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KChoice, E> {
+                Ok(KChoice::Fixed(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KChoice, E> {
+                Ok(KChoice::Named(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Default for KChoice {

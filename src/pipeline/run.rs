@@ -274,6 +274,7 @@ impl Segmenter {
             migration: None,
             crosstab,
             experiment,
+            projection: crate::projection::pca2(x.view(), &out.labels, seed),
             eps: out.eps.map(|e| e.0),
             eps_suggestion: out.eps.map(|e| e.1),
             cohorts: self.cohorts(options).ok(),

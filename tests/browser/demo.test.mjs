@@ -70,6 +70,8 @@ test('the sample event log runs end to end, with detected roles', async () => {
   // the lift heatmap and the cohort charts are drawn, and the mapping shows the detected roles
   await page.locator('#lift-chart svg').first().waitFor();
   await page.locator('#retention-chart svg').first().waitFor();
+  await page.locator('#pca-chart svg').first().waitFor();
+  assert.equal(await page.locator('#pca-chart svg circle').count(), 1000, 'one dot per customer (1,000 < the 2,000 sample cap)');
   await page.locator('#lifecycle-chart svg').first().waitFor();
   const firstCohort = await page.locator('#retention-chart svg [aria-label="text"] text').first().textContent();
   assert.equal(firstCohort, '100%');

@@ -16,6 +16,7 @@ import numpy as np
 import sklearn
 from sklearn.cluster import DBSCAN, KMeans
 from sklearn.datasets import make_blobs, make_moons
+from sklearn.decomposition import PCA
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 
 CASES = [
@@ -44,6 +45,8 @@ def main(out):
             "silhouette": float(silhouette_score(X, labels)),
             "davies_bouldin": float(davies_bouldin_score(X, labels)),
             "calinski_harabasz": float(calinski_harabasz_score(X, labels)),
+            "pca_explained": PCA(n_components=2).fit(X).explained_variance_ratio_.tolist(),
+            "pca_first_point": PCA(n_components=2).fit_transform(X)[0].tolist(),
         }
         with open(os.path.join(out, f"{name}.json"), "w") as f:
             json.dump(ref, f)

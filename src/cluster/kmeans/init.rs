@@ -22,7 +22,7 @@ pub fn kmeans_plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SegRng) -> Vec<
     centers.extend_from_slice(row(first));
     let mut closest: Vec<f64> = (0..n).map(|i| sq_dist(row(i), row(first))).collect();
     let mut pot: f64 = closest.iter().sum();
-    let trials = 2 + (k as f64).ln() as usize;
+    let trials = 2 + libm::log(k as f64) as usize;
     let mut cumsum = vec![0.0; n];
     let mut cand_dist = vec![0.0; n];
     let mut best_dist = vec![0.0; n];
