@@ -44,7 +44,7 @@ export function segmentSession(session, options = {}) {
       labelsCsvSafe: session.labelsCsv(true),
       rfmCsv: session.rfmCsv() ?? null,
       modelJson: session.modelJson(),
-      customerFeatures: /** @type {{ ids: string[], names: string[], values: Float64Array }} */ (session.features(options)),
+      customerFeatures: /** @type {{ ids: string[], names: string[], values: Float64Array }} */ (session.segmentFeatures()),
       labels: Uint32Array.from(session.labels()),
       ids: session.ids(),
     };

@@ -175,7 +175,7 @@ export interface Result {
   rfmCsv: string | null;
   /** The fitted model as JSON (stable, versioned): assign new customers with `predict`. */
   modelJson: string;
-  /** Every per-customer feature (row-major `values`, `ids.length × names.length`, NaN when missing). */
+  /** The features the segmentation used, per customer (row-major `values`, `ids.length × names.length`, missing values imputed). */
   customerFeatures: { ids: string[]; names: string[]; values: Float64Array };
   /** Segment id per customer, input order. */
   labels: Uint32Array;

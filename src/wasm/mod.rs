@@ -73,6 +73,22 @@ impl Session {
         Ok(out.into())
     }
 
+    /// The features the latest segmentation used, per customer (after imputation):
+    /// `{ ids, names, values }` like `features()`, without computing anything again.
+    #[wasm_bindgen(js_name = segmentFeatures)]
+    pub fn segment_features(&self) -> Result<JsValue, JsValue> {
+        let seg = self.latest()?;
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v).map(|_| ());
+        let ids: js_sys::Array = seg.ids.iter().map(|s| JsValue::from_str(s)).collect();
+        let names: js_sys::Array = seg.report.features.iter().map(|s| JsValue::from_str(s)).collect();
+        let values = js_sys::Float64Array::from(seg.values.as_standard_layout().as_slice().unwrap_or(&[]));
+        set("ids", &ids)?;
+        set("names", &names)?;
+        set("values", &values)?;
+        Ok(out.into())
+    }
+
     /// Segments the loaded data; returns the Report as a plain object.
     pub fn segment(&mut self, options: JsValue) -> Result<JsValue, JsValue> {
         let opts = options_from(options)?;
