@@ -35,4 +35,7 @@ bash scripts/check-size.sh
 step "JS API, CLI and browser tests (node:test + headless Chromium)"
 node --test --test-concurrency=1 tests/js/*.test.mjs tests/browser/*.test.mjs
 
+step "SQL export on DuckDB and Apache Spark (labels equal predict, customer by customer)"
+bash tests/engines/run.sh
+
 step "all tests passed"

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cohortsSync, predictSync, segmentSync, SeglensError } from './node.js';
+import { exportSql } from './sql.js';
 
 const HELP = `seglens — behavioral customer segmentation, on your machine
 
@@ -15,6 +16,12 @@ Usage:
                                    retention (first-time, recurring), lifecycle and stickiness
   seglens predict FILE --model M.json [--labels OUT.csv] [--as-of D]
                                    assign customers with a saved model (segment --model-out)
+  seglens export-sql --model M.json [--dialect duckdb|spark|ansi] [--table T] [--out Q.sql]
+                                   the model as one SQL query that labels every customer of an
+                                   events table in the warehouse (same features, same answers as predict);
+                                   --time-type timestamp|iso|epoch_s|epoch_ms|epoch_us|dmy|mdy,
+                                   --order-column C and the column flags below override the model's;
+                                   --with-features adds the features (before preprocessing) per customer
 
 Input:
   --input auto|events|table        one row per event/order, or per customer (default auto: detected)
@@ -57,6 +64,7 @@ Examples:
   seglens segment events.jsonl --k auto --as-of 2024-06-30
   seglens segment customers.csv --k 4 --features orders,total_spend --scale robust
   seglens rfm orders.csv --out rfm.csv
+  seglens export-sql --model model.json --dialect spark --table analytics.events --out segments.sql
 
 Exit codes: 0 success; 1 unusable input (reason on stderr); 2 bad usage.`;
 
@@ -91,6 +99,7 @@ const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
   'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to', 'max-mb', 'variant-column',
+  'dialect', 'table', 'time-type', 'order-column',
 ];
 
 function main() {
@@ -99,7 +108,7 @@ function main() {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' } },
+      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' }, 'with-features': { type: 'boolean' } },
     });
   } catch (e) {
     fail(`${e instanceof Error ? e.message : e} (see seglens --help)`, 2);
@@ -110,7 +119,9 @@ function main() {
     process.exit(v.help ? 0 : 2);
   }
   const [cmd, file, ...extra] = positionals;
-  if (!['segment', 'rfm', 'cohorts', 'predict'].includes(cmd)) fail(`unknown command "${cmd}"; commands: segment, rfm, cohorts, predict (see seglens --help)`, 2);
+  const commands = ['segment', 'rfm', 'cohorts', 'predict', 'export-sql'];
+  if (!commands.includes(cmd)) fail(`unknown command "${cmd}"; commands: ${commands.join(', ')} (see seglens --help)`, 2);
+  if (cmd === 'export-sql') return runExportSql(v, file);
   if (!file) fail(`${cmd} needs a FILE (or - for stdin)`, 2);
   if (extra.length) fail(`unexpected argument "${extra[0]}"`, 2);
 
@@ -188,6 +199,45 @@ function main() {
   const m = report.migration;
   if (m) lines.push(`Since ${m.from}: ${m.moved} customers changed segment, ${m.flows[m.flows.length - 1].reduce((a, b) => a + b, 0)} are new (flows in the report)`);
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * `seglens export-sql`: the saved model as SQL, to stdout or --out.
+ * @param {Record<string, string | boolean | undefined>} v  parsed flags
+ * @param {string | undefined} extra  a stray positional argument
+ */
+function runExportSql(v, extra) {
+  if (extra !== undefined) fail(`export-sql takes no FILE (got "${extra}"); it reads --model M.json`, 2);
+  const str = (/** @type {string} */ k) => /** @type {string | undefined} */ (v[k]);
+  const modelPath = str('model');
+  if (!modelPath) fail('export-sql needs --model M.json (save one with: seglens segment FILE --model-out M.json)', 2);
+  let model;
+  try {
+    model = JSON.parse(readFileSync(modelPath, 'utf8'));
+  } catch (e) {
+    fail(`cannot read the model ${modelPath}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? (e instanceof Error ? e.message : e)}`, 1);
+  }
+  let sql = '';
+  try {
+    sql = exportSql(model, {
+      dialect: /** @type {any} */ (str('dialect')),
+      table: str('table'),
+      idColumn: str('id-column'),
+      timeColumn: str('time-column'),
+      eventColumn: str('event-column'),
+      revenueColumn: str('revenue-column'),
+      orderColumn: str('order-column'),
+      timeType: /** @type {any} */ (str('time-type')),
+      asOf: str('as-of'),
+      withFeatures: v['with-features'] === true,
+    });
+  } catch (e) {
+    const err = SeglensError.from(e);
+    fail(`${modelPath}: ${err.message}`, err.code === 'bad_options' ? 2 : 1);
+  }
+  const out = str('out');
+  if (out) writeFileSync(out, sql);
+  else process.stdout.write(sql);
 }
 
 /**

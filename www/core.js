@@ -92,6 +92,24 @@ export function runCohorts(bytes, options = {}) {
 }
 
 /**
+ * Every per-customer feature (behavioural features of an event log, numeric columns of a table).
+ * @param {Uint8Array} bytes
+ * @param {Options} [options]  ingest and feature options (asOf, lookbackDays, sessionGapMin, purchaseEvents, …)
+ * @returns {{ ids: string[], names: string[], values: Float64Array }}  `values` row-major, NaN for missing
+ */
+export function runFeatures(bytes, options = {}) {
+  let session;
+  try {
+    session = Session.load(bytes, options);
+    return session.features(options);
+  } catch (e) {
+    throw SeglensError.from(e);
+  } finally {
+    session?.free();
+  }
+}
+
+/**
  * Assigns customers with a saved model.
  * @param {Uint8Array} bytes
  * @param {string} modelJson  a model saved from a previous run (`Result.modelJson`, CLI `--model-out`)

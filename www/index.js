@@ -19,6 +19,7 @@ import { toBytes } from './input.js';
 
 export { Segmenter } from './client.js';
 export { SeglensError } from './errors.js';
+export { exportSql } from './sql.js';
 
 /** @type {Segmenter | null} */
 let shared = null;

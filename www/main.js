@@ -48,6 +48,8 @@ const els = {
   drillPrev: /** @type {HTMLButtonElement} */ ($('drill-prev')),
   drillNext: /** @type {HTMLButtonElement} */ ($('drill-next')),
   dlModel: /** @type {HTMLButtonElement} */ ($('dl-model')),
+  dlSql: /** @type {HTMLButtonElement} */ ($('dl-sql')),
+  sqlDialect: /** @type {HTMLSelectElement} */ ($('sql-dialect')),
   dlSvg: /** @type {HTMLButtonElement} */ ($('dl-svg')),
   pseudonymise: /** @type {HTMLInputElement} */ ($('pseudonymise')),
   minCell: /** @type {HTMLInputElement} */ ($('min-cell')),
@@ -437,6 +439,17 @@ els.dlAggregate.addEventListener('click', () => {
 els.dlReport.addEventListener('click', () => last && download('seglens-report.json', 'application/json', last.reportJson));
 els.dlRfm.addEventListener('click', () => last?.rfmCsv && download('seglens-rfm.csv', 'text/csv', last.rfmCsv));
 els.dlModel.addEventListener('click', () => last && download('seglens-model.json', 'application/json', last.modelJson));
+els.dlSql.addEventListener('click', async () => {
+  if (!last) return;
+  const dialect = /** @type {import('./sql.js').Dialect} */ (els.sqlDialect.value);
+  // Loaded on first use: most visitors never export SQL.
+  const { exportSql } = await import('./sql.js');
+  try {
+    download(`seglens-segments.${dialect}.sql`, 'application/sql', exportSql(last.modelJson, { dialect }));
+  } catch (e) {
+    showError(e instanceof Error ? e.message : String(e));
+  }
+});
 els.dlSvg.addEventListener('click', () => {
   const svg = els.chart.querySelector('svg');
   if (svg) download('seglens-segment-sizes.svg', 'image/svg+xml', new XMLSerializer().serializeToString(svg));

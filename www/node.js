@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { initSync } from './pkg/seglens.js';
-import { runCohorts, runPredict, runSegmentation, wasmVersion } from './core.js';
+import { runCohorts, runFeatures, runPredict, runSegmentation, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
 /**
@@ -49,6 +49,16 @@ export function cohortsSync(input, options = {}) {
 }
 
 /**
+ * Every per-customer feature seglens computes (what segmentation and SQL export build on).
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @param {import('./types').Options} [options]
+ * @returns {{ ids: string[], names: string[], values: Float64Array }}  `values` row-major, NaN for missing
+ */
+export function featuresSync(input, options = {}) {
+  return runFeatures(toBytes(input), options);
+}
+
+/**
  * Assigns customers with a saved model.
  * @param {string | Uint8Array | ArrayBuffer} input
  * @param {string} modelJson
@@ -71,3 +81,4 @@ export function toBytes(input) {
 }
 
 export { runSegmentation, wasmVersion, SeglensError };
+export { exportSql } from './sql.js';

@@ -44,6 +44,12 @@ pub struct ModelRoles {
     pub time_column: Option<String>,
     pub event_column: Option<String>,
     pub revenue_column: Option<String>,
+    /// Order id column (orders count distinct ids); absent in models written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_column: Option<String>,
+    /// How the time column was read (`iso8601`, `epoch seconds`, …), so SQL export converts it the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_format: Option<String>,
 }
 
 /// A segment the model can assign.
@@ -218,6 +224,17 @@ mod tests {
         let m = model();
         let back = Model::from_json(&m.to_json().unwrap()).unwrap();
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn models_written_before_order_and_time_format_were_recorded_still_load() {
+        let m = model();
+        assert_eq!(m.roles.time_format, None, "a per-customer table has no time column");
+        let mut v: serde_json::Value = serde_json::from_str(&m.to_json().unwrap()).unwrap();
+        v["roles"] = serde_json::json!({"id_column": "customer_id", "time_column": null, "event_column": null, "revenue_column": null});
+        let back = Model::from_json(&v.to_string()).unwrap();
+        assert_eq!(back.roles.order_column, None);
+        assert_eq!(back.roles.id_column.as_deref(), Some("customer_id"));
     }
 
     #[test]

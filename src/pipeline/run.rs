@@ -75,6 +75,8 @@ impl Segmenter {
             time_column: find("time"),
             event_column: find("event"),
             revenue_column: find("revenue"),
+            order_column: find("order_id"),
+            time_format: self.columns.iter().find_map(|c| c.format.clone()),
         }
     }
 

@@ -122,6 +122,15 @@ test('drill into a segment, page through its customers; settings live in the URL
   await download.saveAs(path);
   const model = JSON.parse(readFileSync(path, 'utf8'));
   assert.equal(model.format, 'seglens-model');
+  // the same model as a Spark SQL query for the warehouse
+  await page.selectOption('#sql-dialect', 'spark');
+  const [sqlDownload] = await Promise.all([page.waitForEvent('download'), page.click('#dl-sql')]);
+  assert.equal(sqlDownload.suggestedFilename(), 'seglens-segments.spark.sql');
+  const sqlPath = join(OUT, 'segments.sql');
+  await sqlDownload.saveAs(sqlPath);
+  const sql = readFileSync(sqlPath, 'utf8');
+  assert.match(sql, /^-- seglens .* as spark SQL/);
+  for (const c of model.scaler.center) assert.ok(sql.includes(c.toExponential()), `centre ${c} in the SQL`);
   // a fresh page with the hash restores the settings
   const ctx = await page.context().browser()?.newContext();
   const again = await ctx?.newPage();
