@@ -52,14 +52,16 @@ test('the seglens bin runs from node_modules/.bin', () => {
 test('TypeScript: the declarations type-check a consumer', () => {
   writeFileSync(join(app, 'use.ts'), `
     import { segment, createSegmenter, SeglensError } from 'seglens';
+    import { exportSql } from 'seglens/sql';
     import type { Report } from 'seglens';
     export async function run(file: Blob): Promise<number> {
       const r = await segment(file, { k: 'auto', method: 'kmeans', scale: 'robust' });
+      const sql: string = exportSql(r.modelJson, { dialect: 'spark', table: 'db.events', timeType: 'epoch_ms' });
       const report: Report = r.report;
       const s = createSegmenter();
       s.dispose();
       const e = new SeglensError('x', { code: 'bad_input' });
-      return report.segments.length + r.labels.length + e.message.length;
+      return report.segments.length + r.labels.length + e.message.length + sql.length;
     }
   `);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'esnext', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], skipLibCheck: false, types: [] }, files: ['use.ts'] }));
