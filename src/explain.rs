@@ -86,6 +86,10 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("distinct_events", "broad-use", "narrow-use"),
     ("refunds", "refund-prone", "no-refund"),
     ("trend", "growing", "declining"),
+    ("p_alive", "likely active", "likely churned"),
+    ("expected_purchases_90d", "buying soon", "unlikely to buy soon"),
+    ("expected_aov", "big-basket", "small-basket"),
+    ("clv_90d", "high-value", "low-value"),
 ];
 
 fn word(feature: &str, high: bool) -> String {
@@ -99,7 +103,7 @@ fn word(feature: &str, high: bool) -> String {
 /// and a description with their segment means.
 fn describe(centre: &[f64], mean: &[f64], names: &[String], id: usize) -> (String, String) {
     let mut order: Vec<usize> = (0..centre.len()).collect();
-    order.sort_by(|&a, &b| centre[b].abs().total_cmp(&centre[a].abs()).then(a.cmp(&b)));
+    crate::sorting::sort_indices(&mut order, &|a, b| centre[b].abs().total_cmp(&centre[a].abs()).then(a.cmp(&b)));
     let top: Vec<usize> = order.into_iter().take(NAME_FEATURES).filter(|&j| centre[j].abs() >= TYPICAL).collect();
     if top.is_empty() {
         return (format!("Typical customers ({})", id + 1), "close to the average on every feature".into());

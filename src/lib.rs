@@ -15,6 +15,7 @@
 //! ```
 
 pub mod cluster;
+pub mod clv;
 pub mod cohort;
 mod error;
 pub mod experiment;
@@ -30,6 +31,7 @@ pub mod report;
 pub mod rfm;
 pub mod rng;
 pub mod rules;
+pub mod sorting;
 pub mod stats;
 
 #[cfg(target_arch = "wasm32")]

@@ -44,7 +44,9 @@ Segmentation:
   --rules TEXT | --rules-file F    rules method: one 'name: condition' per line, first match wins,
                                    e.g. 'VIP: monetary > 1000 and orders >= 5'
   --k N|auto                       k-means segments, or choose 2..10 by silhouette (default 4)
-  --features a,b,c                 features to use (default: a behavioural set / every numeric column)
+  --features a,b,c                 features to use (default: a behavioural set / every numeric column);
+                                   p_alive, expected_purchases_90d, expected_aov, clv_90d fit BG/NBD
+                                   and Gamma-Gamma (predicted activity and value)
   --scale standard|minmax|robust|none   (default standard)
   --log auto|none|all              log1p of skewed features before scaling (default auto)
   --seed N                         same seed + same input => byte-identical outputs (default 0)

@@ -521,9 +521,13 @@ export function exportSql(model, options = {}) {
       const e = featureExpr(q, f, events);
       if (e === null) {
         if (m.method === 'rules') return `NULL AS f${j}`;
-        throw new SeglensError(`the model uses feature "${f}", which seglens does not compute from events`, {
-          code: 'bad_model',
-        });
+        const clv = ['p_alive', 'expected_purchases_90d', 'expected_aov', 'clv_90d'].includes(f);
+        throw new SeglensError(
+          clv
+            ? `the model uses "${f}", which comes from BG/NBD and Gamma-Gamma fits that SQL export does not write yet; fit the model without the CLV features to export it`
+            : `the model uses feature "${f}", which seglens does not compute from events`,
+          { code: 'bad_model' },
+        );
       }
       return `${e} AS f${j}`;
     });

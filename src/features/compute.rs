@@ -166,7 +166,7 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
         event_totals[e as usize] += 1;
     }
     let mut top: Vec<usize> = (0..event_totals.len()).collect();
-    top.sort_by(|&a, &b| event_totals[b].cmp(&event_totals[a]).then(a.cmp(&b)));
+    crate::sorting::sort_indices(&mut top, &|a, b| event_totals[b].cmp(&event_totals[a]).then(a.cmp(&b)));
     top.truncate(opts.top_events);
 
     let mut names: Vec<String> =
@@ -187,6 +187,7 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     }
     names.extend(["inter_purchase_days", "trend"].map(String::from));
     let fixed = names.len();
+    let clv_at = names.len() + if has_events { 2 * top.len() } else { 0 };
     if has_events {
         for &e in &top {
             names.push(format!("count:{}", log.event_names[e]));
@@ -195,6 +196,12 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
             names.push(format!("used:{}", log.event_names[e]));
         }
     }
+    if opts.clv {
+        let n = if has_revenue { 4 } else { 2 };
+        names.extend(crate::clv::CLV_FEATURES[..n].iter().map(|s| s.to_string()));
+    }
+    let mut summaries = Vec::new();
+    let mut purchases: Vec<(i64, f64)> = Vec::new();
 
     let mut flat = Vec::with_capacity(n_cust * names.len());
     let mut ids = Vec::with_capacity(n_cust);
@@ -207,7 +214,7 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     for c in 0..n_cust {
         rows.clear();
         rows.extend_from_slice(&order[start[c]..start[c + 1]]);
-        rows.sort_by_key(|&i| log.time[i]);
+        crate::sorting::sort_indices(&mut rows, &|a, b| log.time[a].cmp(&log.time[b]));
         let before = rows.len();
         rows.retain(|&i| log.time[i] <= as_of);
         after += (before - rows.len()) as u64;
@@ -219,6 +226,7 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
         event_counts.iter_mut().for_each(|v| *v = 0.0);
         let mut session_start = i64::MIN;
         let mut prev = i64::MIN;
+        purchases.clear();
         for &i in &rows {
             let t = log.time[i];
             a.last = t;
@@ -232,6 +240,9 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
             }
             match kind {
                 Kind::Purchase => {
+                    if opts.clv {
+                        purchases.push((t.div_euclid(DAY), rev));
+                    }
                     a.purchase_times.push(t);
                     a.purchase_rows += 1.0;
                     if let Some(&o) = log.order.get(i) {
@@ -321,6 +332,10 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
                 flat.push(f64::from(event_counts[e] > 0.0));
             }
         }
+        if opts.clv {
+            flat.extend(std::iter::repeat_n(f64::NAN, names.len() - clv_at));
+            summaries.push(crate::clv::summarise(&purchases, as_of.div_euclid(DAY)));
+        }
         ids.push(log.ids[c].clone());
         customer_index.push(c as u32);
         revenue.push(a.gross);
@@ -336,6 +351,18 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
         )));
     }
     let width = names.len();
+    if opts.clv {
+        let cols = crate::clv::clv_columns(&summaries, has_revenue).map_err(|needs| OptionsError::Invalid {
+            option: "features",
+            value: crate::clv::CLV_FEATURES.join(", "),
+            expected: needs,
+        })?;
+        for (i, row) in flat.chunks_exact_mut(width).enumerate() {
+            for (j, col) in cols.iter().take(width - clv_at).enumerate() {
+                row[clv_at + j] = col.get(i).copied().unwrap_or(f64::NAN);
+            }
+        }
+    }
     let values = Array2::from_shape_vec((ids.len(), width), flat).unwrap_or_else(|_| Array2::zeros((0, width)));
     // Recency of purchase and of any activity, frequency, value, tenure and breadth of use:
     // on the persona log (scripts/gen-events.mjs) this set recovers the personas (tests/personas.rs).

@@ -29,6 +29,10 @@ pub const FEATURES: &[(&str, &str)] = &[
     ("events_per_session", "events / sessions"),
     ("inter_purchase_days", "mean days between consecutive purchases (missing with fewer than two)"),
     ("trend", "(events in the last window − events in the window before) / their sum, in [−1, 1]; 0 when both are 0"),
+    ("p_alive", "BG/NBD probability the customer is still active (only when asked for; see crate::clv)"),
+    ("expected_purchases_90d", "BG/NBD expected purchases in the next 90 days (only when asked for)"),
+    ("expected_aov", "Gamma-Gamma expected order value (only when asked for, needs revenue)"),
+    ("clv_90d", "expected_purchases_90d × expected_aov, undiscounted (only when asked for, needs revenue)"),
 ];
 
 /// Event names that count as a purchase when the user names none

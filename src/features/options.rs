@@ -19,6 +19,11 @@ pub struct FeatureOptions {
     pub top_events: usize,
     /// Window of the `trend` feature, days. Default 30.
     pub trend_window_days: f64,
+    /// Also fit BG/NBD and Gamma-Gamma and add `p_alive`, `expected_purchases_90d`,
+    /// `expected_aov` and `clv_90d` (see [`crate::clv`]). Default false: the fit
+    /// costs a maximum-likelihood search, so it runs only when these features are asked for.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub clv: bool,
 }
 
 impl Default for FeatureOptions {
@@ -30,6 +35,7 @@ impl Default for FeatureOptions {
             purchase_events: None,
             top_events: 10,
             trend_window_days: 30.0,
+            clv: false,
         }
     }
 }

@@ -65,6 +65,8 @@ impl Model {
     pub fn predict_loaded(&self, data: &Segmenter, as_of: Option<String>) -> Result<Prediction, Error> {
         let opts = Options {
             as_of,
+            // CLV features (p_alive, …) are computed only when asked for.
+            features: Some(self.features.clone()),
             lookback_days: self.feature_options.lookback_days,
             session_gap_min: self.feature_options.session_gap_min,
             purchase_events: self.feature_options.purchase_events.clone(),

@@ -37,7 +37,7 @@ pub(super) fn run_dbscan(
     let has_noise = raw_labels.contains(&noise);
     let mut new_id = vec![0u32; clusters + 1];
     let mut ranked: Vec<usize> = (0..clusters).collect();
-    ranked.sort_by_key(|&c| cluster_order[c]);
+    crate::sorting::sort_indices(&mut ranked, &|a, b| cluster_order[a].cmp(&cluster_order[b]));
     for (rank, &c) in ranked.iter().enumerate() {
         new_id[c] = rank as u32;
     }

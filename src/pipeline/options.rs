@@ -236,8 +236,15 @@ impl Options {
             lookback_days: self.lookback_days,
             session_gap_min: self.session_gap_min,
             purchase_events: self.purchase_events.clone(),
+            clv: self.wants_clv(),
             ..Default::default()
         }
+    }
+
+    /// Whether the features or rules ask for the BG/NBD / Gamma-Gamma features.
+    fn wants_clv(&self) -> bool {
+        let named = |s: &str| crate::clv::CLV_FEATURES.iter().any(|f| s.contains(f));
+        self.features.iter().flatten().any(|f| named(f)) || self.rules.as_deref().is_some_and(named)
     }
 
     pub(crate) fn event_options(&self) -> crate::ingest::events::EventOptions {

@@ -451,7 +451,7 @@ pub(super) fn segment_order(labels: &[u32], k: usize) -> Vec<u32> {
         }
     }
     let mut order: Vec<usize> = (0..k).collect();
-    order.sort_by(|&a, &b| size[b].cmp(&size[a]).then(first[a].cmp(&first[b])));
+    crate::sorting::sort_indices(&mut order, &|a, b| size[b].cmp(&size[a]).then(first[a].cmp(&first[b])));
     let mut new_id = vec![0u32; k];
     for (rank, &old) in order.iter().enumerate() {
         new_id[old] = rank as u32;

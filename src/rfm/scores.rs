@@ -13,7 +13,7 @@ pub fn qcut_first(values: &[f64], bins: u8) -> Vec<u8> {
     let bins = bins.max(1);
     let mut order: Vec<usize> = (0..n).collect();
     // Stable sort: equal values keep input order, i.e. rank(method="first").
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    crate::sorting::sort_indices(&mut order, &|a, b| values[a].total_cmp(&values[b]));
     let mut scores = vec![1u8; n];
     let span = n.saturating_sub(1) as f64;
     for (pos, &i) in order.iter().enumerate() {

@@ -21,7 +21,7 @@ pub fn normal_cdf(z: f64) -> f64 {
     0.5 * erfc(-z / std::f64::consts::SQRT_2)
 }
 
-fn ln_gamma(x: f64) -> f64 {
+pub(crate) fn ln_gamma(x: f64) -> f64 {
     // Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.
     const C: [f64; 9] = [
         0.999_999_999_999_809_9,

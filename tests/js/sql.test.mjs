@@ -58,6 +58,7 @@ test('refuses what it cannot export, with a code', () => {
   assert.throws(() => exportSql({ ...model, features: [...model.features.slice(0, -1), 'nonsense'] }), {
     code: 'bad_model',
   });
+  assert.throws(() => exportSql({ ...model, features: [...model.features.slice(0, -1), 'p_alive'] }), /BG\/NBD/);
 });
 
 test('asOf is a fixed instant (UTC), the default is last event + 1 day', () => {

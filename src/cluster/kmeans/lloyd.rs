@@ -136,7 +136,7 @@ pub(super) fn update(data: &[f64], d: usize, labels: &[u32], dists: &[f64], cent
     if !empty.is_empty() {
         let mut far: Vec<usize> = (0..labels.len()).collect();
         // Largest distance first; stable so ties keep input order.
-        far.sort_by(|&a, &b| dists[b].total_cmp(&dists[a]));
+        crate::sorting::sort_indices(&mut far, &|a, b| dists[b].total_cmp(&dists[a]));
         for (&j, &i) in empty.iter().zip(&far) {
             let old = labels[i] as usize;
             let p = &data[i * d..(i + 1) * d];
