@@ -131,13 +131,39 @@ rows.push([
 ]);
 console.log(rows.at(-1).join(' | '));
 
+// The same event log in headless Chromium: seglens Wasm vs PapaParse vs DuckDB-Wasm, one tab.
+try {
+  const { browserBench } = await import('./browser.mjs');
+  const b = await browserBench(csvFile, { reps: target > 2_000_000 ? 1 : 3 });
+  const x = (/** @type {number} */ peer, /** @type {number} */ own) => `${(peer / own).toFixed(1)}×`;
+  rows.push([
+    `Chromium ${b.chromium}: CSV parse, ${(b.mb).toFixed(0)} MB into typed columns / a table`,
+    `${(b.mb / b.seglensParse).toFixed(0)} MB/s (${fmt(b.seglensParse)})`,
+    `DuckDB-Wasm ${b.duckdbVersion} read_csv ${fmt(b.duckdbParse)} (${x(b.duckdbParse, b.seglensParse)}); PapaParse ${fmt(b.papaParse)} (${x(b.papaParse, b.seglensParse)})`,
+  ]);
+  rows.push([
+    `Chromium: per-customer features of ${b.customers.toLocaleString('en-US')} customers (after parsing)`,
+    `${fmt(b.seglensFeatures)} (all ${b.featureCount} features)`,
+    `DuckDB-Wasm hand-written GROUP BY of the 7 default features ${fmt(b.duckdbGroupBy)} (${x(b.duckdbGroupBy, b.seglensFeatures)}); seglens's exported SQL (same features + k-means assignment) ${fmt(b.duckdbExported)} (${x(b.duckdbExported, b.seglensFeatures)})`,
+  ]);
+  rows.push([
+    `Chromium: end to end, ${(ev.length - 1).toLocaleString('en-US')} events → k-means segments + Report`,
+    `${fmt(b.seglensEndToEnd)}; Wasm memory ${b.wasmMemoryMb.toFixed(0)} MiB`,
+    'parse, features, preprocessing, k-means (n_init 10), silhouette, PCA, explanations',
+  ]);
+  for (const r of rows.slice(-3)) console.log(r.join(' | '));
+} catch (e) {
+  console.error(`browser benchmark unavailable: ${e instanceof Error ? e.message : e}`);
+}
+
 const machine = `${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const md = [
   '# Benchmarks',
   '',
   `Measured by \`npm run bench\` (benches/run.mjs) on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
   'Best of 3 runs (1 for the slowest peers). seglens runs its Wasm build under Node; the peers run in the same script',
-  '(scikit-learn and pandas as Python subprocesses timing themselves on the same bytes).',
+  '(scikit-learn and pandas as Python subprocesses timing themselves on the same bytes). The Chromium rows run',
+  'seglens, PapaParse and DuckDB-Wasm (single-threaded "eh" build) in one headless tab on the same bytes (benches/browser.mjs).',
   'In parentheses: peer time / seglens time (above 1 = seglens is faster). k-means iterations are timed as',
   '(T(20 iterations) − T(2)) / (iterations between), from the same deliberately poor initial centres.',
   '',

@@ -10,6 +10,10 @@ import { loadKey } from './load-key.js';
  * @typedef {import('./types').Result} Result
  * @typedef {import('./types').Progress} Progress
  * @typedef {{ onProgress?: (p: Progress) => void, signal?: AbortSignal }} RunControls
+ * @typedef {object} SegmenterOptions
+ * @property {string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module} [wasm]  where the Wasm comes from, for
+ *   locked-down hosts: a URL (relative to the page), its bytes, or a compiled module (default: `seglens_bg.wasm`
+ *   next to the package's `worker.js`, found by the bundler)
  */
 
 export class Segmenter {
@@ -22,8 +26,16 @@ export class Segmenter {
   /** @type {{ bytes: ArrayBuffer | Uint8Array, key: string } | null} */
   #loaded = null;
 
-  /** Starts the worker now, so the Wasm is compiled before the first run. */
-  constructor() {
+  /** @type {SegmenterOptions['wasm']} */ #wasm;
+
+  /**
+   * Starts the worker now, so the Wasm is compiled before the first run.
+   * @param {SegmenterOptions} [options]
+   */
+  constructor(options = {}) {
+    const w = options.wasm;
+    // URLs are resolved against the page (the worker's base URL is the package's).
+    this.#wasm = typeof w === 'string' || w instanceof URL ? new URL(w, globalThis.location?.href).href : w;
     this.#spawn();
   }
 
@@ -51,6 +63,7 @@ export class Segmenter {
       });
     });
     this.#ready.catch(() => {});
+    worker.postMessage({ type: 'init', wasm: this.#wasm });
   }
 
   /** Resolves with the Wasm version once the worker is ready. */

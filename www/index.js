@@ -38,8 +38,19 @@ export async function segment(input, options = {}, controls = {}) {
 
 /**
  * A worker-backed segmenter of your own (several can run side by side); call `dispose()` when done.
+ * @param {import('./client.js').SegmenterOptions} [options]
  * @returns {Segmenter}
  */
-export function createSegmenter() {
-  return new Segmenter();
+export function createSegmenter(options = {}) {
+  return new Segmenter(options);
+}
+
+/**
+ * Where the shared segmenter behind {@link segment} loads the Wasm from (locked-down hosts: a URL
+ * the host serves, the bytes, or a compiled module). Call before the first `segment()`.
+ * @param {import('./client.js').SegmenterOptions} options
+ */
+export function configure(options) {
+  shared?.dispose();
+  shared = new Segmenter(options);
 }

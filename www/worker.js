@@ -1,5 +1,6 @@
 // The Web Worker that owns the Wasm instance. All parsing and segmentation
 // happens here so the page never freezes. Protocol (structured clone):
+//   page → worker  { type: 'init', wasm? }               first: where the Wasm is (default: next to this file)
 //   worker → page  { type: 'ready', version }            once, after the Wasm loaded
 //   page → worker  { id, type: 'segment', bytes?, options }   bytes omitted: re-segment the data already loaded
 //   worker → page  { id, type: 'progress', progress }
@@ -14,15 +15,24 @@ import { SeglensError } from './errors.js';
 /** @type {{ postMessage(m: unknown, t?: Transferable[]): void, onmessage: ((e: MessageEvent) => void) | null }} */
 const ctx = /** @type {any} */ (self);
 
-const ready = init({ module_or_path: new URL('./pkg/seglens_bg.wasm', import.meta.url) }).then(
-  () => ctx.postMessage({ type: 'ready', version: wasmVersion() }),
-  (e) => ctx.postMessage({ type: 'fatal', error: SeglensError.from(e).toJSON() }),
-);
+/** The page sends `{ type: 'init', wasm }` first; `wasm` (URL, bytes or a compiled module) overrides
+ * the default file next to this worker, for hosts that serve the Wasm elsewhere. */
+/** @type {(v: unknown) => void} */
+let start = () => {};
+/** @type {Promise<unknown>} */
+const source = new Promise((resolve) => (start = resolve));
+const ready = source
+  .then((wasm) => init({ module_or_path: /** @type {any} */ (wasm) ?? new URL('./pkg/seglens_bg.wasm', import.meta.url) }))
+  .then(
+    () => ctx.postMessage({ type: 'ready', version: wasmVersion() }),
+    (e) => ctx.postMessage({ type: 'fatal', error: SeglensError.from(e).toJSON() }),
+  );
 
 /** @type {{ session: import('./pkg/seglens.js').Session, key: string } | null} */
 let loaded = null;
 
 ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
+  if (event.data?.type === 'init') return start(event.data.wasm);
   await ready;
   const { id, type, bytes, options } = event.data ?? {};
   if (type !== 'segment') return;

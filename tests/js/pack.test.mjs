@@ -131,3 +131,43 @@ test('plain <script type="module"> page: the installed package works with no bun
     await server.close();
   }
 });
+
+test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never the default path)', async (t) => {
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  if (!chromiumPath()) return t.skip('no Chromium');
+  execFileSync('mkdir', ['-p', join(app, 'static')]);
+  execFileSync('cp', [join(app, 'node_modules', 'seglens', 'www', 'pkg', 'seglens_bg.wasm'), join(app, 'static', 'engine.wasm')]);
+  writeFileSync(join(app, 'locked.html'), `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
+    <link rel="icon" href="data:,"><script type="module" src="locked.js"></script>`);
+  writeFileSync(join(app, 'locked.js'), `
+    import { createSegmenter } from './node_modules/seglens/www/index.js';
+    const data = new TextEncoder().encode('id,x\\na,1\\nb,2\\nc,40\\nd,41\\ne,42\\n');
+    const byUrl = createSegmenter({ wasm: 'static/engine.wasm' });
+    const bytes = await (await fetch('static/engine.wasm')).arrayBuffer();
+    const byBytes = createSegmenter({ wasm: bytes });
+    Promise.all([byUrl.segment(data, { k: 2 }), byBytes.segment(data, { k: 2 })]).then(
+      (rs) => { document.body.dataset.result = JSON.stringify(rs.map((r) => r.report.segments.map((s) => s.size))); },
+      (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
+    );
+  `);
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { chromium } = await import('playwright-core');
+  const server = await serve(app, 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const ctx = await browser.newContext();
+    /** @type {string[]} */
+    const requests = [];
+    ctx.on('request', (r) => requests.push(r.url()));
+    const page = await ctx.newPage();
+    await page.goto(server.url + 'locked.html');
+    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
+    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [[3, 2], [3, 2]]);
+    assert.ok(requests.some((u) => u.endsWith('/static/engine.wasm')), 'the chosen URL was used');
+    assert.deepEqual(requests.filter((u) => u.endsWith('seglens_bg.wasm')), [], 'the default Wasm path was never requested');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -1,0 +1,103 @@
+// The in-browser half of `npm run bench`: seglens (Wasm), PapaParse and
+// DuckDB-Wasm on the same bytes, in the same Chromium tab, one after the
+// other. Bundled by benches/browser.mjs (webpack), driven by playwright-core.
+// Nothing is fetched but this page's own files (DuckDB's extension autoloading
+// is switched off, so no request leaves the machine).
+import init, { Session } from '../../www/pkg/seglens.js';
+import * as duckdb from '@duckdb/duckdb-wasm';
+import Papa from 'papaparse';
+
+/** Best of `n` runs of an async `fn`, in seconds, and its last result. */
+async function best(n, fn) {
+  let t = Infinity;
+  let out;
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    out = await fn();
+    t = Math.min(t, (performance.now() - s) / 1000);
+  }
+  return { t, out };
+}
+
+/**
+ * @param {{ csvUrl: string, sql: string, reps: number }} args  `sql`: seglens's exported DuckDB query
+ *   (same features and segment assignment) for the DuckDB-Wasm side
+ */
+async function runBench({ csvUrl, sql, reps }) {
+  const bytes = new Uint8Array(await (await fetch(csvUrl)).arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
+  const wasm = await init();
+  const out = { mb: bytes.length / 1e6 };
+  const opts = { input: 'events' };
+
+  out.seglensParse = (await best(reps, () => Session.load(bytes, opts).free())).t;
+  const feat = await best(reps, () => {
+    const s = Session.load(bytes, opts);
+    const t0 = performance.now();
+    const f = s.features({});
+    const dt = (performance.now() - t0) / 1000;
+    s.free();
+    return { dt, customers: f.ids.length, width: f.names.length };
+  });
+  out.seglensFeatures = feat.out.dt;
+  out.customers = feat.out.customers;
+  out.featureCount = feat.out.width;
+  const e2e = await best(reps, () => {
+    const s = Session.load(bytes, opts);
+    const report = s.segment({ k: 4, seed: 0 });
+    s.free();
+    return report.k;
+  });
+  out.seglensEndToEnd = e2e.t;
+  out.wasmMemoryMb = wasm.memory.buffer.byteLength / 2 ** 20;
+
+  out.papaParse = (await best(1, () => Papa.parse(text, { header: true, dynamicTyping: true, skipEmptyLines: true }))).t;
+
+  const bundles = {
+    mvp: {
+      mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href,
+      mainWorker: new URL('@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js', import.meta.url).href,
+    },
+    eh: {
+      mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href,
+      mainWorker: new URL('@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js', import.meta.url).href,
+    },
+  };
+  const bundle = await duckdb.selectBundle(bundles);
+  const worker = new Worker(/** @type {string} */ (bundle.mainWorker));
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+  await db.instantiate(bundle.mainModule);
+  const conn = await db.connect();
+  await conn.query('SET autoinstall_known_extensions = false');
+  await conn.query('SET autoload_known_extensions = false');
+  await db.registerFileBuffer('events.csv', bytes.slice());
+  const load = `CREATE OR REPLACE TABLE events AS SELECT * FROM read_csv('events.csv', header = true,
+    columns = {'user_id': 'VARCHAR', 'timestamp': 'TIMESTAMP', 'event': 'VARCHAR', 'revenue': 'DOUBLE'})`;
+  out.duckdbParse = (await best(reps, () => conn.query(load))).t;
+  const q = await best(reps, () => conn.query(sql));
+  out.duckdbExported = q.t;
+  out.duckdbCustomers = q.out.numRows;
+  // What an analyst would write by hand: one GROUP BY for the seven default features.
+  const groupBy = `WITH b AS (
+      SELECT user_id, CAST(floor(epoch_ms("timestamp") / 1000) AS BIGINT) AS ts, event, COALESCE(revenue, 0) AS rev,
+        lower(event) LIKE '%purchase%' AS p FROM events),
+    m AS (SELECT MAX(ts) + 86400 AS as_of FROM b)
+    SELECT user_id,
+      floor((as_of - COALESCE(MAX(CASE WHEN p THEN ts END), MIN(ts))) / 86400) AS recency_days,
+      floor((as_of - MAX(ts)) / 86400) AS days_since_active,
+      SUM(CASE WHEN p THEN 1 ELSE 0 END) AS orders,
+      SUM(CASE WHEN p THEN rev ELSE 0 END) AS monetary,
+      floor((as_of - MIN(ts)) / 86400) AS tenure_days,
+      COUNT(DISTINCT floor(ts / 86400)) AS active_days,
+      COUNT(DISTINCT event) AS distinct_events
+    FROM b, m GROUP BY user_id, as_of`;
+  out.duckdbGroupBy = (await best(reps, () => conn.query(groupBy))).t;
+  out.duckdbVersion = await db.getVersion();
+  await conn.close();
+  await db.terminate();
+  worker.terminate();
+  return out;
+}
+
+Object.assign(window, { runBench });
+document.body.dataset.ready = 'true';
