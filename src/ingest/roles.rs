@@ -225,9 +225,12 @@ pub fn detect_roles(names: &[String], types: &[Inferred], opts: &RoleOptions) ->
         .or_else(|| by_names(names, TIME_NAMES, time_ok))
         .or_else(|| (0..names.len()).find(|&i| time_ok(i)));
     let taken = |i: usize, r: &Roles| Some(i) == r.id || Some(i) == r.time;
+    // A recognised export says which column holds event names (none for Shopify's orders,
+    // whose "Name" is the order number): no guessing by name then.
+    let guess_event = roles.preset.is_none();
     roles.event = explicit(names, &opts.event_column)?.or(roles.event).or_else(|| {
         by_names(names, EVENT_NAMES, |i| {
-            matches!(kind(i), ColumnType::Category | ColumnType::Text) && !taken(i, &roles)
+            guess_event && matches!(kind(i), ColumnType::Category | ColumnType::Text) && !taken(i, &roles)
         })
     });
     roles.revenue = explicit(names, &opts.revenue_column)?

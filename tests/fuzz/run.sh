@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-600}; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(ingest ingest_json rfm_map model)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(ingest ingest_json rfm_map model rules)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 mkdir -p tests/fuzz/corpus
 for t in "${targets[@]}"; do
