@@ -25,7 +25,7 @@ before(() => {
 
 test('the tarball holds the Wasm, the JS, the declarations and nothing else', () => {
   const files = pack.files.map((f) => f.path);
-  for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/dts/index.d.ts', 'www/dts/types.d.ts']) {
+  for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/dts/index.d.ts', 'www/dts/types.d.ts', 'www/sql.js', 'www/inline.js', 'www/pkg/seglens_inline.js', 'www/dts/inline.d.ts']) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'exactly one .wasm');
@@ -166,6 +166,45 @@ test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never
     assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [[3, 2], [3, 2]]);
     assert.ok(requests.some((u) => u.endsWith('/static/engine.wasm')), 'the chosen URL was used');
     assert.deepEqual(requests.filter((u) => u.endsWith('seglens_bg.wasm')), [], 'the default Wasm path was never requested');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('inline entry: Wasm embedded, no .wasm file and no worker; works in Node and under a CSP that forbids workers', async (t) => {
+  writeFileSync(join(app, 'inline.mjs'), `
+    import { segmentSync, exportSql } from 'seglens/inline';
+    const r = segmentSync('id,x\\na,1\\nb,2\\nc,40\\nd,41\\ne,42\\n', { k: 2 });
+    console.log(JSON.stringify({ sizes: r.report.segments.map((s) => s.size), sql: exportSql(r.modelJson).startsWith('-- seglens') }));
+  `);
+  const out = JSON.parse(execFileSync(process.execPath, ['inline.mjs'], { cwd: app, encoding: 'utf8' }));
+  assert.deepEqual(out, { sizes: [3, 2], sql: true });
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  if (!chromiumPath()) return t.skip('no Chromium');
+  writeFileSync(join(app, 'inline.html'), `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'none'">
+    <link rel="icon" href="data:,"><script type="module" src="inline-page.js"></script>`);
+  writeFileSync(join(app, 'inline-page.js'), `
+    import { segment } from './node_modules/seglens/www/inline.js';
+    segment([{ id: 'a', x: 1 }, { id: 'b', x: 2 }, { id: 'c', x: 40 }, { id: 'd', x: 41 }, { id: 'e', x: 42 }], { k: 2 }).then(
+      (r) => { document.body.dataset.result = JSON.stringify(r.report.segments.map((s) => s.size)); },
+      (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
+    );
+  `);
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { chromium } = await import('playwright-core');
+  const server = await serve(app, 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage();
+    /** @type {string[]} */
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(server.url + 'inline.html');
+    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
+    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [3, 2]);
+    assert.deepEqual(requests.filter((u) => u.endsWith('.wasm') || u.includes('worker')), []);
   } finally {
     await browser.close();
     await server.close();

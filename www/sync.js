@@ -1,0 +1,72 @@
+// The calling-thread API shared by the Node entry (node.js: Wasm read from
+// disk) and the inline entry (inline.js: Wasm embedded). The importing entry
+// initialises the Wasm before any of these run.
+
+import { runCohorts, runFeatures, runPredict, runSegmentation, wasmVersion } from './core.js';
+import { SeglensError } from './errors.js';
+import { toBytes as anyToBytes } from './input.js';
+
+/**
+ * Segments customers (on the calling thread).
+ * @param {string | Uint8Array | ArrayBuffer} input  CSV/JSON/JSONL text or bytes: an event log or one row per customer
+ * @param {import('./types').Options} [options]
+ * @returns {import('./types').Result}
+ */
+export function segmentSync(input, options = {}) {
+  return runSegmentation(toBytes(input), options);
+}
+
+/**
+ * Segments customers. Same as {@link segmentSync}, as a promise; also takes a File/Blob, rows or columns.
+ * @param {import('./input.js').Input} input
+ * @param {import('./types').Options} [options]
+ * @returns {Promise<import('./types').Result>}
+ */
+export async function segment(input, options = {}) {
+  return runSegmentation(await anyToBytes(input), options);
+}
+
+/**
+ * Retention, lifecycle and stickiness of an event log.
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @param {import('./types').Options} [options]
+ * @returns {import('./types').CohortReport}
+ */
+export function cohortsSync(input, options = {}) {
+  return runCohorts(toBytes(input), options);
+}
+
+/**
+ * Every per-customer feature seglens computes (what segmentation and SQL export build on).
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @param {import('./types').Options} [options]
+ * @returns {{ ids: string[], names: string[], values: Float64Array }}  `values` row-major, NaN for missing
+ */
+export function featuresSync(input, options = {}) {
+  return runFeatures(toBytes(input), options);
+}
+
+/**
+ * Assigns customers with a saved model.
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @param {string} modelJson
+ * @param {{ asOf?: string }} [options]
+ * @returns {import('./types').Prediction}
+ */
+export function predictSync(input, modelJson, options = {}) {
+  return runPredict(toBytes(input), modelJson, options.asOf);
+}
+
+/**
+ * @param {string | Uint8Array | ArrayBuffer} input
+ * @returns {Uint8Array}
+ */
+export function toBytes(input) {
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  throw new SeglensError('input must be a string, Uint8Array or ArrayBuffer', { code: 'bad_input' });
+}
+
+export { runSegmentation, wasmVersion, SeglensError };
+export { exportSql } from './sql.js';
