@@ -65,8 +65,13 @@ pub struct SegmentSummary {
     pub profile: BTreeMap<String, f64>,
     /// Segment mean / population mean per feature (1.0 = like everyone else).
     pub lift: BTreeMap<String, f64>,
+    /// Median of each feature over the segment's customers, in original units.
+    pub median: BTreeMap<String, f64>,
     /// A readable description of who is in the segment.
     pub rule: String,
+    /// A depth ≤ 3 decision-tree rule that picks the segment out, in the rules syntax, with its
+    /// fidelity, precision and recall (null when no such tree separates it).
+    pub surrogate: Option<crate::explain::Surrogate>,
     /// Share of all revenue that this segment's customers brought (when there is revenue).
     pub revenue_share: Option<f64>,
 }

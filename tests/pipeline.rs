@@ -158,3 +158,28 @@ fn inputs_over_the_memory_budget_are_refused_before_parsing() {
     assert_eq!(e.code(), "too_large");
     assert!(e.to_string().starts_with("the file is 3 MB, more than this tab can segment safely (2 MB)"), "{e}");
 }
+
+#[test]
+fn clipping_and_mean_imputation_are_reported_kept_in_the_model_and_reapplied_by_predict() {
+    use seglens::prep::{Clip, Impute};
+    let csv = include_bytes!("fixtures/events_small.csv");
+    let options = Options {
+        clip: Clip::Iqr,
+        impute: Impute::Mean,
+        features: Some(vec!["recency_days".into(), "monetary".into(), "inter_purchase_days".into()]),
+        ..opts(3)
+    };
+    let (_, seg) = segment_bytes(csv, &options).unwrap();
+    let steps: Vec<&str> = seg.report.preprocessing.iter().map(|p| p.step.as_str()).collect();
+    assert!(steps.contains(&"impute_mean"), "{steps:?}");
+    assert!(steps.contains(&"clip_iqr"), "{steps:?}");
+    let bounds = seg.model.clip.clone().expect("bounds in the model");
+    assert_eq!(bounds.len(), 3);
+    assert!(bounds.iter().all(|(lo, hi)| lo <= hi));
+    let model = seglens::model::Model::from_json(&seg.model.to_json().unwrap()).unwrap();
+    assert_eq!(model.predict(csv, None).unwrap().labels, seg.labels);
+    // Without clipping the model has no bounds, and the step is not reported.
+    let (_, plain) = segment_bytes(csv, &Options { clip: Clip::None, ..options }).unwrap();
+    assert_eq!(plain.model.clip, None);
+    assert!(!plain.report.preprocessing.iter().any(|p| p.step.starts_with("clip")));
+}

@@ -49,6 +49,9 @@ Segmentation:
                                    and Gamma-Gamma (predicted activity and value)
   --scale standard|minmax|robust|none   (default standard)
   --log auto|none|all              log1p of skewed features before scaling (default auto)
+  --impute median|mean|constant    missing feature values (default median); --impute-value X for constant (0)
+  --clip none|iqr|percentile       clip outliers before scaling: Tukey's fences, or the p-th and
+                                   (100-p)-th percentiles with --clip-percentile P (default 1) (default none)
   --seed N                         same seed + same input => byte-identical outputs (default 0)
   --n-init N --max-iter N --tol X  k-means controls (defaults 10, 300, 1e-4)
   --rfm-bins 3|4|5                 RFM score bins (default 5)
@@ -101,7 +104,7 @@ const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
   'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to', 'max-mb', 'variant-column',
-  'dialect', 'table', 'time-type', 'order-column',
+  'dialect', 'table', 'time-type', 'order-column', 'impute', 'impute-value', 'clip', 'clip-percentile',
 ];
 
 function main() {
@@ -137,6 +140,10 @@ function main() {
     features: list(str('features')),
     scale: /** @type {any} */ (str('scale')),
     log: /** @type {any} */ (str('log')),
+    impute: /** @type {any} */ (str('impute')),
+    imputeValue: num(str('impute-value'), '--impute-value'),
+    clip: /** @type {any} */ (str('clip')),
+    clipPercentile: num(str('clip-percentile'), '--clip-percentile'),
     seed: num(str('seed'), '--seed'),
     nInit: num(str('n-init'), '--n-init'),
     maxIter: num(str('max-iter'), '--max-iter'),

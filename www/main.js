@@ -175,9 +175,9 @@ function fillTable(table, head, rows) {
   }
 }
 
-/** @param {number} v */
+/** @param {number | null | undefined} v */
 function fmt(v) {
-  if (!Number.isFinite(v)) return '–';
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
   return v.toLocaleString('en-US', { maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 2 : 3 });
 }
@@ -277,8 +277,16 @@ function render(r) {
   const pct = (/** @type {number | null} */ v) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
   fillTable(
     els.segments,
-    ['#', 'Segment', 'Customers', 'Share', 'Revenue share', 'Description'],
-    r.segments.map((s) => [s.id, swatch(s), num(fmt(s.size)), num(pct(s.share)), num(pct(s.revenue_share)), s.rule]),
+    ['#', 'Segment', 'Customers', 'Share', 'Revenue share', 'Description', 'Rule (decision tree: fidelity)'],
+    r.segments.map((s) => [
+      s.id,
+      swatch(s),
+      num(fmt(s.size)),
+      num(pct(s.share)),
+      num(pct(s.revenue_share)),
+      s.rule,
+      s.surrogate ? `${s.surrogate.rule} (${pct(s.surrogate.fidelity)}; precision ${pct(s.surrogate.precision)}, recall ${pct(s.surrogate.recall)})` : '–',
+    ]),
   );
   els.drill.hidden = true;
   [...els.segments.tBodies[0].rows].forEach((tr, i) => {
@@ -322,7 +330,7 @@ function render(r) {
   fillTable(
     els.profile,
     ['Segment', ...r.features],
-    r.segments.map((s) => [swatch(s), ...r.features.map((f) => fmt(s.profile[f]))]),
+    r.segments.map((s) => [swatch(s), ...r.features.map((f) => `${fmt(s.profile[f])} (median ${fmt(s.median[f])})`)]),
   );
   els.warnings.replaceChildren(...r.warnings.map((w) => el('li', w.line === null ? w.message : `line ${w.line}: ${w.message}`)));
   els.warningsBox.hidden = r.warnings.length === 0;

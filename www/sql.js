@@ -540,8 +540,12 @@ export function exportSql(model, options = {}) {
   }
   // Preprocessing: missing → the training median, log1p where the model says, then scaling.
   const x = features.map((_f, j) => `COALESCE(f${j}, ${num(m.fill[j])}) AS x${j}`);
+  const clip = Array.isArray(m.clip) ? m.clip : null;
   const z = features.map((_f, j) => {
-    const v = m.log1p[j] ? `CASE WHEN x${j} >= 0 THEN ${q.log1p(`x${j}`)} ELSE 0e0 END` : `x${j}`;
+    // Outlier bounds (when the model has them) apply after the fill, before log1p.
+    const bounds = clip?.[j];
+    const c = bounds ? `LEAST(GREATEST(x${j}, ${num(bounds[0])}), ${num(bounds[1])})` : `x${j}`;
+    const v = m.log1p[j] ? `CASE WHEN ${c} >= 0 THEN ${q.log1p(c)} ELSE 0e0 END` : c;
     return `(${v} - ${num(m.scaler.center[j])}) / ${num(m.scaler.scale[j])} AS z${j}`;
   });
   const keep = all.map((_f, j) => `f${j}`);

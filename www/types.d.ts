@@ -23,6 +23,14 @@ export interface Options {
   tol?: number;
   /** log1p of skewed non-negative features before scaling: `auto` (skewness > 1), `none`, `all`. Default `auto`. */
   log?: 'auto' | 'none' | 'all';
+  /** Missing feature values: the column `median`, `mean`, or a `constant` (`imputeValue`). Default `median`. */
+  impute?: 'median' | 'mean' | 'constant';
+  /** The value `impute: 'constant'` fills in. Default 0. */
+  imputeValue?: number;
+  /** Outlier clipping before log1p and scaling: `none`, `iqr` (Tukey's fences Q1 − 1.5·IQR, Q3 + 1.5·IQR) or `percentile`. Default `none`. */
+  clip?: 'none' | 'iqr' | 'percentile';
+  /** `clip: 'percentile'` keeps values between this percentile and 100 minus it. Default 1. */
+  clipPercentile?: number;
   /** Customer id column. Default: detected from names and contents. */
   idColumn?: string;
   /** Timestamp column of an event log. Default: detected. */
@@ -90,8 +98,23 @@ export interface Segment {
   share: number;
   profile: Record<string, number>;
   lift: Record<string, number | null>;
+  /** Median of each feature over the segment, in original units. */
+  median: Record<string, number | null>;
   rule: string;
+  /** A depth ≤ 3 decision-tree rule (rules syntax) that picks the segment out, and how faithful it is. */
+  surrogate: Surrogate | null;
   revenue_share: number | null;
+}
+
+export interface Surrogate {
+  /** e.g. `orders > 3 and recency_days <= 40`; valid input for the rules method. */
+  rule: string;
+  /** Share of all customers the rule classifies as the segmentation does. */
+  fidelity: number;
+  /** Share of the customers matching the rule who are in the segment. */
+  precision: number;
+  /** Share of the segment's customers the rule matches. */
+  recall: number;
 }
 
 export interface Metrics {

@@ -33,8 +33,10 @@ enum Kind {
     Refund,
 }
 
+/// ASCII case-insensitive substring test (the words are ASCII; Unicode case tables would add
+/// ~15 KB to the Wasm for no match they could change).
 fn contains_any(name: &str, words: &[&str]) -> bool {
-    let n = name.to_lowercase();
+    let n = name.to_ascii_lowercase();
     words.iter().any(|w| n.contains(w))
 }
 

@@ -182,7 +182,7 @@ const MAX_VARIANTS: usize = 10;
 const ORDER_NAMES: &[&str] = &["orderid", "order", "invoiceno", "invoice", "invoiceid", "transactionid", "ordernumber"];
 
 pub fn normalise(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).flat_map(char::to_lowercase).collect()
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 fn find(names: &[String], wanted: &str) -> Option<usize> {

@@ -213,7 +213,7 @@ fn find_column(names: &[String], wanted: &str) -> Result<usize, IngestError> {
 }
 
 fn normalise(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).flat_map(char::to_lowercase).collect()
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 fn choose_id_column(opts: &TableOptions, names: &[String], numeric: &[bool]) -> Result<Option<usize>, IngestError> {

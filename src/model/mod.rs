@@ -88,6 +88,10 @@ pub struct Model {
     pub features: Vec<String>,
     /// Value used for a missing feature (the training median).
     pub fill: Vec<f64>,
+    /// Outlier bounds (lower, upper) per feature, applied after the fill and before log1p;
+    /// absent when the model was fitted without clipping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clip: Option<Vec<(f64, f64)>>,
     /// Whether log1p is applied before scaling.
     pub log1p: Vec<bool>,
     pub scaler: Scaler,
@@ -158,6 +162,13 @@ impl Model {
             || self.scaler.scale.len() != d
         {
             return bad("per-feature vectors (fill, log1p, scaler) must have one value per feature");
+        }
+        if self
+            .clip
+            .as_ref()
+            .is_some_and(|c| c.len() != d || c.iter().any(|(lo, hi)| !lo.is_finite() || !hi.is_finite() || lo > hi))
+        {
+            return bad("clip bounds: one (lower, upper) pair per feature, lower <= upper");
         }
         if self.fill.iter().chain(&self.scaler.center).chain(&self.scaler.scale).any(|v| !v.is_finite())
             || self.scaler.scale.contains(&0.0)

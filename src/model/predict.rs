@@ -89,6 +89,9 @@ impl Model {
             col.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = fill);
         }
         let raw = x.clone();
+        if let Some(bounds) = &self.clip {
+            crate::prep::clip(&mut x, bounds);
+        }
         for (j, mut col) in x.axis_iter_mut(Axis(1)).enumerate() {
             if self.log1p[j] {
                 col.mapv_inplace(|v| if v >= 0.0 { libm::log1p(v) } else { 0.0 });

@@ -143,6 +143,14 @@ pub struct Options {
     pub scale: Scaling,
     /// log1p of skewed features before scaling. Default `auto`.
     pub log: LogTransform,
+    /// Missing feature values: `median`, `mean` or `constant` (`imputeValue`). Default `median`.
+    pub impute: crate::prep::Impute,
+    /// The value `impute: constant` fills in. Default 0.
+    pub impute_value: f64,
+    /// Outlier clipping before log1p and scaling: `none`, `iqr` (Tukey's fences) or `percentile`. Default `none`.
+    pub clip: crate::prep::Clip,
+    /// `clip: percentile` keeps values between this percentile and 100 minus it. Default 1.
+    pub clip_percentile: f64,
     /// Seed for every random choice; `null` draws a fresh one (reported). Default 0.
     pub seed: Option<u64>,
     /// k-means restarts. Default 10.
@@ -202,6 +210,10 @@ impl Default for Options {
             features: None,
             scale: Scaling::Standard,
             log: LogTransform::Auto,
+            impute: crate::prep::Impute::Median,
+            impute_value: 0.0,
+            clip: crate::prep::Clip::None,
+            clip_percentile: 1.0,
             seed: Some(0),
             n_init: 10,
             max_iter: 300,

@@ -1,7 +1,7 @@
 //! One segmentation run: choose features → prepare (impute, log1p, scale)
 //! → segment (k-means or RFM) → evaluate → explain → Report.
 
-use ndarray::{Array2, Axis};
+use ndarray::Axis;
 
 use super::load::{Data, Segmenter};
 use super::method_dbscan::run_dbscan;
@@ -16,7 +16,7 @@ use crate::ingest::time::format_date;
 use crate::ingest::{CustomerTable, IngestError};
 use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
 use crate::model::{DbscanModelPart, Model, ModelRoles, ModelSegment, RfmModel, MODEL_FORMAT, MODEL_VERSION};
-use crate::prep::{impute_median, log1p_skewed, Scaler};
+use crate::prep::{clip, clip_bounds, fill_values, impute, log1p_skewed, Scaler};
 use crate::report::{KSearchEntry, Metrics, PrepStep, Report, SegmentSummary, Warning, Warnings};
 use crate::rng::fresh_seed;
 use crate::rules::parse_rules;
@@ -196,16 +196,37 @@ impl Segmenter {
         };
         let names: Vec<String> = cols.iter().map(|&j| t.feature_names[j].clone()).collect();
         let mut raw = t.values.select(Axis(1), &cols);
-        let fill = column_medians(&raw);
+        if !(options.impute_value.is_finite() && options.clip_percentile.is_finite()) {
+            return Err(OptionsError::Invalid {
+                option: "imputeValue / clipPercentile",
+                value: format!("{} / {}", options.impute_value, options.clip_percentile),
+                expected: "finite numbers",
+            }
+            .into());
+        }
+        let fill = fill_values(&raw, options.impute, options.impute_value);
         let mut prep = Vec::new();
-        for imp in impute_median(&mut raw) {
+        let how = format!("{:?}", options.impute).to_ascii_lowercase();
+        for imp in impute(&mut raw, &fill) {
             prep.push(PrepStep {
                 feature: names[imp.column].clone(),
-                step: "impute_median".into(),
+                step: format!("impute_{how}"),
                 detail: format!("{} missing values set to {}", imp.count, imp.value),
             });
         }
         let mut logged = raw.clone();
+        let bounds = clip_bounds(&raw, options.clip, options.clip_percentile);
+        if let Some(b) = &bounds {
+            for (j, moved) in clip(&mut logged, b).into_iter().enumerate() {
+                if moved > 0 {
+                    prep.push(PrepStep {
+                        feature: names[j].clone(),
+                        step: format!("clip_{:?}", options.clip).to_ascii_lowercase(),
+                        detail: format!("{moved} values clipped to [{}, {}]", b[j].0, b[j].1),
+                    });
+                }
+            }
+        }
         let mut log_flags = vec![false; names.len()];
         if options.log != LogTransform::None {
             for (j, skew) in log1p_skewed(&mut logged, options.log == LogTransform::All) {
@@ -299,6 +320,7 @@ impl Segmenter {
             feature_options: crate::features::FeatureOptions { as_of: None, ..options.feature_options() },
             features: report.features.clone(),
             fill,
+            clip: bounds,
             log1p: log_flags,
             scaler,
             centroids: out.centroids,
@@ -362,16 +384,6 @@ pub(super) fn named_labels(raw_labels: &[u32]) -> (Vec<u32>, Vec<usize>) {
 }
 
 /// Median of each column's present values (0 for an all-missing column): the fill value a model keeps.
-pub(super) fn column_medians(x: &Array2<f64>) -> Vec<f64> {
-    x.axis_iter(Axis(1))
-        .map(|col| {
-            let mut v: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
-            v.sort_by(f64::total_cmp);
-            crate::prep::median_sorted(&v).unwrap_or(0.0)
-        })
-        .collect()
-}
-
 pub(super) fn find_name(names: &[String], candidates: &[&str]) -> Option<usize> {
     candidates.iter().find_map(|c| names.iter().position(|n| n.eq_ignore_ascii_case(c)))
 }

@@ -1,9 +1,25 @@
-//! Missing values: replaced by the column median (robust to the heavy tails
-//! behavioural data has), with a count per column for the Report.
+//! Missing values: replaced by the column median by default (robust to the
+//! heavy tails behavioural data has), or the mean, or a constant; with a
+//! count per column for the Report. The fill values are kept in the model so
+//! new customers are filled the same way.
 
 use ndarray::{Array2, Axis};
+use serde::{Deserialize, Serialize};
 
-use super::median_sorted;
+use super::{mean, median_sorted};
+
+/// How missing feature values are filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Impute {
+    /// The column median (default).
+    #[default]
+    Median,
+    /// The column mean (scikit-learn's `SimpleImputer` default).
+    Mean,
+    /// A constant (`imputeValue`, default 0).
+    Constant,
+}
 
 /// What imputation did to one column.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,20 +29,37 @@ pub struct Imputed {
     pub value: f64,
 }
 
-/// Replaces `NaN` cells by their column's median (0 when the column has no
-/// value at all). Returns one entry per column that had missing cells.
-pub fn impute_median(x: &mut Array2<f64>) -> Vec<Imputed> {
+/// Per column, the value a missing cell gets (0 for a column with no value at all).
+pub fn fill_values(x: &Array2<f64>, how: Impute, constant: f64) -> Vec<f64> {
+    x.axis_iter(Axis(1))
+        .map(|col| {
+            let present = col.iter().copied().filter(|v| !v.is_nan());
+            match how {
+                Impute::Constant => constant,
+                Impute::Mean => mean(present).unwrap_or(0.0),
+                Impute::Median => {
+                    let mut v: Vec<f64> = present.collect();
+                    v.sort_by(f64::total_cmp);
+                    median_sorted(&v).unwrap_or(0.0)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Replaces `NaN` cells by their column's fill value. Returns one entry per column that had missing cells.
+pub fn impute(x: &mut Array2<f64>, fill: &[f64]) -> Vec<Imputed> {
     let mut out = Vec::new();
     for (j, mut col) in x.axis_iter_mut(Axis(1)).enumerate() {
-        let missing = col.iter().filter(|v| v.is_nan()).count() as u64;
-        if missing == 0 {
-            continue;
+        let value = fill.get(j).copied().unwrap_or(0.0);
+        let mut count = 0;
+        col.iter_mut().filter(|v| v.is_nan()).for_each(|v| {
+            *v = value;
+            count += 1;
+        });
+        if count > 0 {
+            out.push(Imputed { column: j, count, value });
         }
-        let mut present: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();
-        present.sort_by(f64::total_cmp);
-        let value = median_sorted(&present).unwrap_or(0.0);
-        col.iter_mut().filter(|v| v.is_nan()).for_each(|v| *v = value);
-        out.push(Imputed { column: j, count: missing, value });
     }
     out
 }
@@ -37,11 +70,16 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn fills_with_median_and_reports() {
-        let mut x = array![[1.0, f64::NAN], [f64::NAN, f64::NAN], [3.0, f64::NAN], [10.0, f64::NAN]];
-        let r = impute_median(&mut x);
+    fn fills_with_median_mean_or_constant_and_reports() {
+        let nan = f64::NAN;
+        let x = array![[1.0, nan], [nan, nan], [3.0, nan], [10.0, nan]];
+        assert_eq!(fill_values(&x, Impute::Median, 0.0), [3.0, 0.0]);
+        assert_eq!(fill_values(&x, Impute::Mean, 0.0), [14.0 / 3.0, 0.0]);
+        assert_eq!(fill_values(&x, Impute::Constant, -1.0), [-1.0, -1.0]);
+        let mut y = x.clone();
+        let r = impute(&mut y, &[3.0, 0.0]);
         assert_eq!(r, vec![Imputed { column: 0, count: 1, value: 3.0 }, Imputed { column: 1, count: 4, value: 0.0 }]);
-        assert_eq!(x[[1, 0]], 3.0);
-        assert!(x.iter().all(|v| v.is_finite()));
+        assert_eq!(y[[1, 0]], 3.0);
+        assert!(y.iter().all(|v| v.is_finite()));
     }
 }

@@ -83,6 +83,14 @@ CASES = [
         None,
     ),
     ("kmeans-table", "shop_400.csv", ["--k", "3"], {}, None),
+    (
+        "kmeans-clip-impute",
+        "events_iso.csv",
+        ["--k", "4", "--features", "recency_days,orders,monetary,inter_purchase_days,aov", "--clip", "iqr", "--impute", "mean"],
+        {},
+        None,
+    ),
+    ("rules-clip", "events_iso.csv", ["--method", "rules", "--rules", RULES, "--clip", "percentile", "--clip-percentile", "5"], {}, None),
 ]
 
 

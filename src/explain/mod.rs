@@ -9,6 +9,10 @@ use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::report::SegmentSummary;
 
+mod surrogate;
+
+pub use surrogate::{surrogates, Surrogate};
+
 /// Features mentioned in a segment's name.
 const NAME_FEATURES: usize = 2;
 /// Below this distance (in scaled units) a feature is "typical", not high/low.
@@ -41,9 +45,22 @@ pub fn summarise(
         let mut srow = ssums.row_mut(l);
         srow += &s;
     }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
+    for (i, &l) in labels.iter().enumerate() {
+        if let Some(m) = members.get_mut(l as usize) {
+            m.push(i);
+        }
+    }
+    let mut trees = surrogates(raw, labels, k, names).into_iter();
     (0..k)
         .map(|c| {
             let size = sizes[c];
+            let median: BTreeMap<String, f64> = (0..d)
+                .map(|j| {
+                    let mut v: Vec<f64> = members[c].iter().map(|&i| raw[[i, j]]).collect();
+                    (names.get(j).cloned().unwrap_or_default(), median(&mut v))
+                })
+                .collect();
             let denom = size.max(1) as f64;
             let mean: Vec<f64> = sums.row(c).iter().map(|v| v / denom).collect();
             let centre: Vec<f64> = ssums.row(c).iter().map(|v| v / denom).collect();
@@ -61,11 +78,28 @@ pub fn summarise(
                 share: size as f64 / n as f64,
                 profile,
                 lift,
+                median,
                 rule,
+                surrogate: trees.next().flatten(),
                 revenue_share: None,
             }
         })
         .collect()
+}
+
+/// Median as pandas computes it (mean of the two middle values for an even count); NaN when empty.
+fn median(v: &mut [f64]) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = n / 2;
+    if n % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
 }
 
 /// Words for well-known behavioural features: (when high, when low).
@@ -111,7 +145,7 @@ fn describe(centre: &[f64], mean: &[f64], names: &[String], id: usize) -> (Strin
     let words: Vec<String> = top.iter().map(|&j| word(&names[j], centre[j] > 0.0)).collect();
     let mut name = words.join(", ") + " customers";
     if let Some(first) = name.get(..1) {
-        name = first.to_uppercase() + name.get(1..).unwrap_or("");
+        name = first.to_ascii_uppercase() + name.get(1..).unwrap_or("");
     }
     let level = |z: f64| if z > 0.0 { "high" } else { "low" };
     let rule = top
@@ -155,6 +189,8 @@ mod tests {
         let s = summarise(raw.view(), scaled.view(), &[1, 1, 0, 0], 2, &names);
         assert_eq!(s[0].size, 2);
         assert_eq!(s[0].profile["spend"], 100.0);
+        assert_eq!(s[1].median["spend"], 20.0);
+        assert_eq!(s[1].surrogate.as_ref().map(|t| t.rule.as_str()), Some("spend <= 30"));
         assert!((s[0].lift["spend"] - 100.0 / 60.0).abs() < 1e-12);
         assert_eq!(s[0].lift["visits"], 1.0);
         assert_eq!(s[0].name, "High spend customers");
@@ -169,6 +205,13 @@ mod tests {
         assert_eq!(n, "Lapsed, one-time customers");
         let (n, _) = describe(&[-0.1, 1.2, 2.0], &[3.0, 20.0, 900.0], &names, 0);
         assert_eq!(n, "High-spending, frequent customers");
+    }
+
+    #[test]
+    fn medians_like_pandas() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&mut []).is_nan());
     }
 
     #[test]
