@@ -106,3 +106,24 @@ fn pca_variance_shares_and_coordinates_match_sklearn() {
         assert!(rel(gy.abs(), first[1].abs()) < 1e-7, "{name}: y {gy} vs {}", first[1]);
     }
 }
+
+#[test]
+fn mini_batch_kmeans_is_as_good_as_sklearns_and_close_to_full_kmeans() {
+    let (x, r) = load("minibatch_blobs");
+    let batch = r["batch_size"].as_u64().unwrap() as usize;
+    let sk_mb = r["minibatch_inertia_median"].as_f64().unwrap();
+    let sk_full = r["kmeans_inertia"].as_f64().unwrap();
+    let full_labels = labels(&r, "kmeans_labels");
+    let mut inertias = Vec::new();
+    for seed in 0..5 {
+        let m = KMeansParams::new(5).seed(seed).mini_batch(batch).check(x.nrows()).unwrap().fit(&x);
+        let ari = adjusted_rand_index(&m.labels, &full_labels).unwrap();
+        assert!(ari >= 0.95, "seed {seed}: ARI vs full k-means {ari}");
+        assert!(m.inertia >= sk_full * (1.0 - 1e-9), "below the full k-means optimum?");
+        inertias.push(m.inertia);
+    }
+    inertias.sort_by(f64::total_cmp);
+    let median = inertias[2];
+    eprintln!("mini-batch inertia median {median} vs scikit-learn MiniBatchKMeans {sk_mb}, KMeans {sk_full}");
+    assert!(median <= sk_mb * 1.02, "median inertia {median} vs scikit-learn's mini-batch {sk_mb}");
+}

@@ -54,6 +54,7 @@ Segmentation:
                                    (100-p)-th percentiles with --clip-percentile P (default 1) (default none)
   --seed N                         same seed + same input => byte-identical outputs (default 0)
   --n-init N --max-iter N --tol X  k-means controls (defaults 10, 300, 1e-4)
+  --mini-batch N                   mini-batch k-means, batches of N customers (large inputs; default off)
   --rfm-bins 3|4|5                 RFM score bins (default 5)
 
 Output:
@@ -104,7 +105,7 @@ const FLAGS = [
   'input', 'method', 'k', 'features', 'scale', 'log', 'seed', 'n-init', 'max-iter', 'tol', 'id-column', 'time-column',
   'event-column', 'revenue-column', 'date-format', 'as-of', 'lookback-days', 'session-gap', 'purchase-events', 'rfm-bins',
   'labels', 'report', 'out', 'period', 'cohort-events', 'model', 'model-out', 'rules', 'rules-file', 'eps', 'min-samples', 'compare-to', 'max-mb', 'variant-column',
-  'dialect', 'table', 'time-type', 'order-column', 'impute', 'impute-value', 'clip', 'clip-percentile',
+  'dialect', 'table', 'time-type', 'order-column', 'impute', 'impute-value', 'clip', 'clip-percentile', 'mini-batch',
 ];
 
 function main() {
@@ -148,6 +149,7 @@ function main() {
     nInit: num(str('n-init'), '--n-init'),
     maxIter: num(str('max-iter'), '--max-iter'),
     tol: num(str('tol'), '--tol'),
+    miniBatch: num(str('mini-batch'), '--mini-batch'),
     idColumn: str('id-column'),
     timeColumn: str('time-column'),
     eventColumn: str('event-column'),

@@ -21,6 +21,8 @@ export interface Options {
   maxIter?: number;
   /** k-means relative tolerance. Default 1e-4. */
   tol?: number;
+  /** Mini-batch k-means with batches of this many customers, for large inputs (scikit-learn uses 1024). Default: off. */
+  miniBatch?: number;
   /** log1p of skewed non-negative features before scaling: `auto` (skewness > 1), `none`, `all`. Default `auto`. */
   log?: 'auto' | 'none' | 'all';
   /** Missing feature values: the column `median`, `mean`, or a `constant` (`imputeValue`). Default `median`. */

@@ -55,7 +55,11 @@ pub(super) fn run_kmeans(
 ) -> Result<MethodOutput, Error> {
     let n = x.nrows();
     let fit = |k: u32| -> Result<KMeansModel, Error> {
-        let params = KMeansParams::new(k).n_init(options.n_init).max_iter(options.max_iter).tol(options.tol).seed(seed);
+        let mut params =
+            KMeansParams::new(k).n_init(options.n_init).max_iter(options.max_iter).tol(options.tol).seed(seed);
+        if let Some(batch) = options.mini_batch {
+            params = params.mini_batch(batch as usize);
+        }
         Ok(params.check(n)?.fit(x))
     };
     let mut k_search = Vec::new();

@@ -159,6 +159,9 @@ pub struct Options {
     pub max_iter: u32,
     /// k-means relative tolerance. Default 1e-4.
     pub tol: f64,
+    /// Mini-batch k-means with batches of this many customers (for large inputs; scikit-learn
+    /// uses 1024). Default: off (full k-means).
+    pub mini_batch: Option<u32>,
     /// Customer id column. Default: detected.
     pub id_column: Option<String>,
     /// Timestamp column of an event log. Default: detected.
@@ -218,6 +221,7 @@ impl Default for Options {
             n_init: 10,
             max_iter: 300,
             tol: 1e-4,
+            mini_batch: None,
             id_column: None,
             time_column: None,
             event_column: None,

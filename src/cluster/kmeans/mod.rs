@@ -18,6 +18,7 @@ mod errors;
 mod hamerly;
 mod init;
 mod lloyd;
+mod minibatch;
 mod params;
 
 pub use errors::KMeansError;

@@ -12,12 +12,14 @@ pub struct KMeansParams {
     max_iter: u32,
     tol: f64,
     seed: u64,
+    /// `Some(batch size)`: mini-batch k-means instead of full Lloyd iterations.
+    mini_batch: Option<usize>,
 }
 
 impl KMeansParams {
     /// `k` clusters; n_init 10, max_iter 300, tol 1e-4, seed 0.
     pub fn new(k: u32) -> Self {
-        KMeansParams { k, n_init: 10, max_iter: 300, tol: 1e-4, seed: 0 }
+        KMeansParams { k, n_init: 10, max_iter: 300, tol: 1e-4, seed: 0, mini_batch: None }
     }
     /// Independent k-means++ restarts; the lowest inertia wins. Default 10.
     pub fn n_init(mut self, n: u32) -> Self {
@@ -38,6 +40,14 @@ impl KMeansParams {
     /// Seed of the restarts' generators. Default 0.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
+        self
+    }
+
+    /// Mini-batch k-means with batches of `size` rows (scikit-learn's default is 1024): for
+    /// large inputs, at some cost in inertia. `max_iter` then counts passes over the data
+    /// (at most 100) and `n_init` is not used (3 k-means++ seedings on a subsample instead).
+    pub fn mini_batch(mut self, size: usize) -> Self {
+        self.mini_batch = Some(size);
         self
     }
 
@@ -75,6 +85,9 @@ impl KMeansValidParams {
     /// and free of NaN) and keeps the one with the lowest inertia.
     pub fn fit(&self, x: &Array2<f64>) -> KMeansModel {
         let p = &self.0;
+        if let Some(batch) = p.mini_batch {
+            return super::minibatch::run(x, p.k as usize, batch, p.max_iter.min(100), &mut seeded(p.seed));
+        }
         let tol = lloyd::absolute_tol(x, p.tol);
         let mut master = seeded(p.seed);
         let mut best: Option<KMeansModel> = None;
