@@ -84,6 +84,9 @@ pub struct Metrics {
     pub silhouette: Option<f64>,
     /// Number of customers the silhouette was computed on (a seeded sample beyond the exact limit).
     pub silhouette_sample_size: Option<u64>,
+    /// Per segment: mean silhouette and the sorted profile a silhouette plot draws (empty when undefined).
+    #[serde(default)]
+    pub silhouette_by_segment: Vec<crate::metrics::SegmentSilhouette>,
     /// Davies–Bouldin index (1979), >= 0, lower is better.
     pub davies_bouldin: Option<f64>,
     /// Calinski–Harabasz variance ratio (1974), higher is better.

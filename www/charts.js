@@ -216,3 +216,56 @@ export function projectionScatter(p, report, width) {
     ],
   }));
 }
+
+/**
+ * Silhouette plot (Rousseeuw 1987): per segment, its customers' silhouettes
+ * from highest to lowest (a sorted profile), with the overall mean as a rule.
+ * Bars reaching left of 0 are customers closer to another segment.
+ * @param {Report} report
+ * @param {number} width
+ */
+export function silhouettePlot(report, width) {
+  const names = new Map(report.segments.map((s) => [s.id, segLabel(s)]));
+  const data = report.metrics.silhouette_by_segment.flatMap((g) =>
+    g.profile.map((v, i) => ({ segment: names.get(g.segment) ?? String(g.segment), id: g.segment, rank: i, value: v })),
+  );
+  return accessible(Plot.plot({
+    width: Math.min(width, 720),
+    height: 60 + 44 * report.metrics.silhouette_by_segment.length,
+    marginLeft: Math.min(320, 12 + 7 * Math.max(...[...names.values()].map((n) => n.length))),
+    ariaLabel: 'Silhouette of the customers of each segment',
+    x: { label: 'silhouette →', domain: [Math.min(0, ...data.map((d) => d.value)), 1], grid: true },
+    y: { label: null, axis: null },
+    fy: { label: null, domain: report.segments.map(segLabel) },
+    marks: [
+      Plot.barX(data, { x: 'value', y: 'rank', fy: 'segment', fill: (d) => segmentColor(d.id), insetTop: 0, insetBottom: 0 }),
+      Plot.ruleX([report.metrics.silhouette ?? 0], { stroke: '#D55E00', strokeDasharray: '4 3' }),
+      Plot.ruleX([0]),
+    ],
+  }));
+}
+
+/**
+ * Distribution of one feature in each segment (box plots: median, quartiles,
+ * whiskers to 1.5 IQR, outliers as dots), in the feature's own units.
+ * @param {{ names: string[], values: Float64Array }} features  per customer, row-major (`Result.customerFeatures`)
+ * @param {ArrayLike<number>} labels  segment id per customer
+ * @param {Report} report
+ * @param {string} feature
+ * @param {number} width
+ */
+export function featureDistribution(features, labels, report, feature, width) {
+  const j = features.names.indexOf(feature);
+  const d = features.names.length;
+  const names = new Map(report.segments.map((s) => [s.id, segLabel(s)]));
+  const data = Array.from(labels, (l, i) => ({ id: l, segment: names.get(l) ?? String(l), value: features.values[i * d + j] }));
+  return accessible(Plot.plot({
+    width,
+    height: 60 + 40 * report.segments.length,
+    marginLeft: Math.min(320, 12 + 7 * Math.max(...[...names.values()].map((n) => n.length))),
+    ariaLabel: `Distribution of ${feature} in each segment`,
+    x: { label: `${feature} →`, grid: true },
+    y: { label: null, domain: report.segments.map(segLabel) },
+    marks: [Plot.boxX(data.filter((r) => Number.isFinite(r.value)), { x: 'value', y: 'segment', fill: (r) => segmentColor(r.id), fillOpacity: 0.6 })],
+  }));
+}

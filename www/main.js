@@ -5,7 +5,7 @@
 
 import { Segmenter } from './client.js';
 import { aggregateReport, pseudonymisedLabelsCsv } from './privacy.js';
-import { kSearch, lifecycleChart, liftHeatmap, migrationChart, projectionScatter, retentionHeatmap, rfmGrid, segmentColor, segmentSizes } from './charts.js';
+import { featureDistribution, kSearch, lifecycleChart, liftHeatmap, migrationChart, projectionScatter, retentionHeatmap, rfmGrid, segmentColor, segmentSizes, silhouettePlot } from './charts.js';
 
 const SAMPLE_EVENTS_URL = new URL('./sample/events.csv', import.meta.url);
 const SAMPLE_TABLE_URL = new URL('./sample/customers.csv', import.meta.url);
@@ -28,6 +28,11 @@ const els = {
   pcaChart: $('pca-chart'),
   pcaCaption: $('pca-caption'),
   liftChart: $('lift-chart'),
+  silFig: $('sil-fig'),
+  silChart: $('sil-chart'),
+  distFig: $('dist-fig'),
+  distChart: $('dist-chart'),
+  distFeature: /** @type {HTMLSelectElement} */ ($('dist-feature')),
   rfmFig: $('rfm-fig'),
   rfmChart: $('rfm-chart'),
   kFig: $('k-fig'),
@@ -231,6 +236,14 @@ function swatch(s) {
   return span;
 }
 
+/** The per-feature distribution chart for the feature picked in its select. @param {number} width */
+function drawDistribution(width) {
+  const f = els.distFeature.value;
+  els.distFig.hidden = !last || !f;
+  if (last && f) els.distChart.replaceChildren(featureDistribution(last.customerFeatures, last.labels, last.report, f, width));
+}
+els.distFeature.addEventListener('change', () => drawDistribution(Math.max(320, Math.min(els.chart.clientWidth || 720, 900))));
+
 /** @param {import('./types').Report} r */
 function render(r) {
   els.results.hidden = false;
@@ -260,6 +273,12 @@ function render(r) {
   }
   els.liftFig.hidden = r.segments.length < 2;
   if (!els.liftFig.hidden) els.liftChart.replaceChildren(liftHeatmap(r, width));
+  els.silFig.hidden = m.silhouette_by_segment.length === 0;
+  if (!els.silFig.hidden) els.silChart.replaceChildren(silhouettePlot(r, width));
+  const keep = els.distFeature.value;
+  els.distFeature.replaceChildren(...r.features.map((f) => Object.assign(el('option', f), { value: f })));
+  if (r.features.includes(keep)) els.distFeature.value = keep;
+  drawDistribution(width);
   els.rfmFig.hidden = !isRfm || r.rfm_grid.length === 0;
   if (!els.rfmFig.hidden) els.rfmChart.replaceChildren(rfmGrid(r, width));
   const c = r.cohorts;

@@ -122,6 +122,8 @@ export interface Surrogate {
 export interface Metrics {
   silhouette: number | null;
   silhouette_sample_size: number | null;
+  /** Per segment: mean silhouette and its customers' silhouettes sorted high to low (at most 40 evenly spaced). */
+  silhouette_by_segment: { segment: number; mean: number | null; count: number; profile: number[] }[];
   davies_bouldin: number | null;
   calinski_harabasz: number | null;
   inertia: number | null;

@@ -14,4 +14,6 @@ mod silhouette;
 pub use agreement::{adjusted_rand_index, contingency};
 pub use calinski_harabasz::calinski_harabasz;
 pub use davies_bouldin::davies_bouldin;
-pub use silhouette::{silhouette, silhouette_samples, Silhouette, SILHOUETTE_EXACT_LIMIT};
+pub use silhouette::{
+    silhouette, silhouette_by_segment, silhouette_samples, SegmentSilhouette, Silhouette, SILHOUETTE_EXACT_LIMIT,
+};

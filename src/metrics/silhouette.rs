@@ -63,17 +63,70 @@ pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[u32]) -> Option<Vec<f64>
 /// Mean silhouette; exact up to [`SILHOUETTE_EXACT_LIMIT`] rows, else on a
 /// seeded sample of that many rows.
 pub fn silhouette(x: ArrayView2<f64>, labels: &[u32], seed: u64) -> Option<Silhouette> {
+    let (s, _) = scored_rows(x, labels, seed)?;
+    Some(Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() })
+}
+
+/// Per-row silhouettes of all rows (up to the limit) or of the seeded sample, with their labels.
+fn scored_rows(x: ArrayView2<f64>, labels: &[u32], seed: u64) -> Option<(Vec<f64>, Vec<u32>)> {
     let n = x.nrows();
     if n <= SILHOUETTE_EXACT_LIMIT {
-        let s = silhouette_samples(x, labels)?;
-        return Some(Silhouette { score: s.iter().sum::<f64>() / n as f64, sample_size: n });
+        return Some((silhouette_samples(x, labels)?, labels.to_vec()));
     }
     let mut idx = sample(&mut seeded(seed), n, SILHOUETTE_EXACT_LIMIT).into_vec();
     idx.sort_unstable();
     let xs = x.select(Axis(0), &idx);
     let ls: Vec<u32> = idx.iter().filter_map(|&i| labels.get(i).copied()).collect();
-    let s = silhouette_samples(xs.view(), &ls)?;
-    Some(Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() })
+    Some((silhouette_samples(xs.view(), &ls)?, ls))
+}
+
+/// Points of a segment's silhouette profile (its values sorted, evenly spaced order statistics).
+pub const PROFILE_POINTS: usize = 40;
+
+/// One segment in the silhouette plot.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SegmentSilhouette {
+    pub segment: u32,
+    /// Mean silhouette of the segment's (sampled) customers.
+    pub mean: f64,
+    /// Customers it was computed on.
+    pub count: u64,
+    /// Its silhouettes from highest to lowest, at most [`PROFILE_POINTS`] evenly spaced ones.
+    pub profile: Vec<f64>,
+}
+
+/// The mean silhouette and, per segment `0..k`, what a silhouette plot draws.
+pub fn silhouette_by_segment(
+    x: ArrayView2<f64>,
+    labels: &[u32],
+    k: usize,
+    seed: u64,
+) -> Option<(Silhouette, Vec<SegmentSilhouette>)> {
+    let (s, ls) = scored_rows(x, labels, seed)?;
+    let score = Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() };
+    let mut per: Vec<Vec<f64>> = vec![Vec::new(); k];
+    for (v, l) in s.iter().zip(&ls) {
+        if let Some(p) = per.get_mut(*l as usize) {
+            p.push(*v);
+        }
+    }
+    let segments = per
+        .into_iter()
+        .enumerate()
+        .map(|(c, mut v)| {
+            v.sort_by(f64::total_cmp);
+            v.reverse();
+            let m = v.len();
+            let profile = if m <= PROFILE_POINTS {
+                v.clone()
+            } else {
+                (0..PROFILE_POINTS).map(|i| v[i * (m - 1) / (PROFILE_POINTS - 1)]).collect()
+            };
+            let mean = if m > 0 { v.iter().sum::<f64>() / m as f64 } else { f64::NAN };
+            SegmentSilhouette { segment: c as u32, mean, count: m as u64, profile }
+        })
+        .collect();
+    Some((score, segments))
 }
 
 #[cfg(test)]
@@ -84,6 +137,19 @@ mod tests {
 
     // Expected values computed by hand and confirmed with scikit-learn 1.x:
     // X = [[0],[1],[4],[5]], labels [0,0,1,1]
+    #[test]
+    fn per_segment_profiles_are_the_sorted_silhouettes() {
+        let x = array![[0.0], [1.0], [4.0], [5.0], [5.5]];
+        let l = [0, 0, 1, 1, 1];
+        let all = silhouette_samples(x.view(), &l).unwrap();
+        let (score, per) = silhouette_by_segment(x.view(), &l, 2, 0).unwrap();
+        assert_eq!(score.score, all.iter().sum::<f64>() / 5.0);
+        assert_eq!(per[0].profile, if all[0] >= all[1] { vec![all[0], all[1]] } else { vec![all[1], all[0]] });
+        assert_eq!(per[1].count, 3);
+        assert!((per[1].mean - (all[2] + all[3] + all[4]) / 3.0).abs() < 1e-15);
+        assert!(per[1].profile.windows(2).all(|w| w[0] >= w[1]));
+    }
+
     #[test]
     fn tiny_fixture_matches_hand_computation() {
         let x = array![[0.0], [1.0], [4.0], [5.0]];

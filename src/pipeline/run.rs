@@ -14,7 +14,7 @@ use crate::cohort::{cohorts, CohortOptions};
 use crate::features::customer_features;
 use crate::ingest::time::format_date;
 use crate::ingest::{CustomerTable, IngestError};
-use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette};
+use crate::metrics::{calinski_harabasz, davies_bouldin, silhouette_by_segment};
 use crate::model::{DbscanModelPart, Model, ModelRoles, ModelSegment, RfmModel, MODEL_FORMAT, MODEL_VERSION};
 use crate::prep::{clip, clip_bounds, fill_values, impute, log1p_skewed, Scaler};
 use crate::report::{KSearchEntry, Metrics, PrepStep, Report, SegmentSummary, Warning, Warnings};
@@ -261,10 +261,14 @@ impl Segmenter {
             }
         }
         flag_sizes(&out.segments, &mut warnings);
-        let sil = silhouette(x.view(), &out.labels, seed);
+        let (sil, by_segment) = match silhouette_by_segment(x.view(), &out.labels, k, seed) {
+            Some((s, b)) => (Some(s), b),
+            None => (None, Vec::new()),
+        };
         let metrics = Metrics {
             silhouette: sil.map(|s| s.score),
             silhouette_sample_size: sil.map(|s| s.sample_size as u64),
+            silhouette_by_segment: by_segment,
             davies_bouldin: davies_bouldin(x.view(), &out.labels),
             calinski_harabasz: calinski_harabasz(x.view(), &out.labels),
             inertia: out.inertia,
