@@ -56,6 +56,8 @@ const els = {
   dlSql: /** @type {HTMLButtonElement} */ ($('dl-sql')),
   sqlDialect: /** @type {HTMLSelectElement} */ ($('sql-dialect')),
   dlSvg: /** @type {HTMLButtonElement} */ ($('dl-svg')),
+  dlPng: /** @type {HTMLButtonElement} */ ($('dl-png')),
+  chartPick: /** @type {HTMLSelectElement} */ ($('chart-pick')),
   pseudonymise: /** @type {HTMLInputElement} */ ($('pseudonymise')),
   minCell: /** @type {HTMLInputElement} */ ($('min-cell')),
   dlAggregate: /** @type {HTMLButtonElement} */ ($('dl-aggregate')),
@@ -353,6 +355,7 @@ function render(r) {
   );
   els.warnings.replaceChildren(...r.warnings.map((w) => el('li', w.line === null ? w.message : `line ${w.line}: ${w.message}`)));
   els.warningsBox.hidden = r.warnings.length === 0;
+  fillChartPicker();
 }
 
 const PAGE = 50;
@@ -407,7 +410,7 @@ function loadSettings() {
 }
 loadSettings();
 
-/** @param {string} name @param {string} type @param {string} text */
+/** @param {string} name @param {string} type @param {string | Blob} text */
 function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
@@ -477,8 +480,70 @@ els.dlSql.addEventListener('click', async () => {
     showError(e instanceof Error ? e.message : String(e));
   }
 });
+/** The figures with a chart on show, for the chart picker of the SVG/PNG downloads. */
+function chartFigures() {
+  return [...document.querySelectorAll('#results figure')].filter((f) => !f.closest('[hidden]') && f.querySelector('svg'));
+}
+
+function fillChartPicker() {
+  const keep = els.chartPick.value;
+  els.chartPick.replaceChildren(
+    ...chartFigures().map((f, i) => Object.assign(el('option', f.querySelector('figcaption')?.textContent?.trim() || `Chart ${i + 1}`), { value: String(i) })),
+  );
+  if ([...els.chartPick.options].some((o) => o.value === keep)) els.chartPick.value = keep;
+}
+
+/**
+ * The picked chart as a standalone SVG: the largest <svg> of its figure (not a legend), with the
+ * page's text colour and background written in, so it looks the same outside the page.
+ * @returns {{ svg: SVGSVGElement, name: string, width: number, height: number } | null}
+ */
+function pickedChart() {
+  const fig = chartFigures()[Number(els.chartPick.value) || 0];
+  if (!fig) return null;
+  const svgs = [...fig.querySelectorAll('svg')];
+  const area = (/** @type {SVGSVGElement} */ s) => s.width.baseVal.value * s.height.baseVal.value;
+  const src = svgs.reduce((a, b) => (area(b) > area(a) ? b : a));
+  const svg = /** @type {SVGSVGElement} */ (src.cloneNode(true));
+  const css = getComputedStyle(document.documentElement);
+  const width = src.width.baseVal.value || src.clientWidth;
+  const height = src.height.baseVal.value || src.clientHeight;
+  svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('color', css.color);
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  for (const [k, v] of [['width', '100%'], ['height', '100%'], ['fill', css.backgroundColor]]) bg.setAttribute(k, v);
+  svg.prepend(bg);
+  const title = fig.querySelector('figcaption')?.textContent?.trim() ?? 'chart';
+  const name = 'seglens-' + (title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'chart');
+  return { svg, name, width, height };
+}
+
 els.dlSvg.addEventListener('click', () => {
-  const svg = els.chart.querySelector('svg');
-  if (svg) download('seglens-segment-sizes.svg', 'image/svg+xml', new XMLSerializer().serializeToString(svg));
+  const c = pickedChart();
+  if (c) download(`${c.name}.svg`, 'image/svg+xml', new XMLSerializer().serializeToString(c.svg));
+});
+els.dlPng.addEventListener('click', async () => {
+  const c = pickedChart();
+  if (!c) return;
+  // SVG → <img> → canvas at 2× for sharp text; all local (blob: URLs), nothing leaves the page.
+  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(c.svg)], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(c.width * 2);
+    canvas.height = Math.round(c.height * 2);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.scale(2, 2);
+    ctx.drawImage(img, 0, 0, c.width, c.height);
+    const png = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (png) download(`${c.name}.png`, 'image/png', /** @type {Blob} */ (png));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 });
 for (const el of [els.method, els.k, els.scale, els.period, els.compare]) el.addEventListener('change', saveSettings);

@@ -45,6 +45,19 @@ test('axe-core: no violations with results loaded', async () => {
   await ctx.close();
 });
 
+test('dark theme (prefers-color-scheme: dark): the theme applies and axe finds no contrast or other violations', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, colorScheme: 'dark' });
+  const page = await ctx.newPage();
+  await page.goto(server.url);
+  const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(bg, 'rgb(18, 22, 28)', 'the dark palette is in effect');
+  await page.click('#sample');
+  await page.locator('#segments-table tbody tr').first().waitFor();
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  assert.deepEqual(await violations(page), []);
+  await ctx.close();
+});
+
 test('keyboard only: load the sample, open a segment, see its customers', async () => {
   const page = await browser.newPage();
   await page.goto(server.url);

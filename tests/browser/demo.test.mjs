@@ -141,6 +141,31 @@ test('drill into a segment, page through its customers; settings live in the URL
   await page.locator('#progress').waitFor({ state: 'hidden' });
 });
 
+test('charts download as standalone SVG and as PNG (drawn locally at 2x)', async () => {
+  const { page } = demo;
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  const options = await page.locator('#chart-pick option').allTextContents();
+  assert.ok(options.includes('Segment sizes') && options.length >= 4, options.join(' | '));
+  await page.selectOption('#chart-pick', { label: 'Segment sizes' });
+  const [svgDl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-svg')]);
+  assert.equal(svgDl.suggestedFilename(), 'seglens-segment-sizes.svg');
+  const svgPath = join(OUT, 'sizes.svg');
+  await svgDl.saveAs(svgPath);
+  const svg = readFileSync(svgPath, 'utf8');
+  assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg, /<rect width="100%" height="100%" fill="rgb/, 'the page background is written in');
+  const [pngDl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-png')]);
+  assert.equal(pngDl.suggestedFilename(), 'seglens-segment-sizes.png');
+  const pngPath = join(OUT, 'sizes.png');
+  await pngDl.saveAs(pngPath);
+  const png = readFileSync(pngPath);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+  const width = png.readUInt32BE(16);
+  const svgWidth = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)?.[1]);
+  assert.equal(width, Math.round(svgWidth * 2), 'rendered at twice the SVG size');
+  assert.ok(png.length > 5000, `a real image, not a blank canvas (${png.length} bytes)`);
+});
+
 test('privacy exports: stable keyed pseudonyms, small cells suppressed', async () => {
   const { page } = demo;
   await page.check('#pseudonymise');
