@@ -104,6 +104,41 @@ test('webpack 5 app: builds from the tarball and segments in Chromium (Wasm and 
   }
 });
 
+test('Vite app (default config): builds from the tarball and segments in Chromium under a strict CSP', async (t) => {
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  if (!chromiumPath()) return t.skip('no Chromium');
+  const site = join(app, 'vite-site');
+  execFileSync('mkdir', ['-p', site]);
+  writeFileSync(join(site, 'index.html'), `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'">
+    <link rel="icon" href="data:,"><script type="module" src="./main.js"></script>`);
+  writeFileSync(join(site, 'main.js'), `
+    import { segment } from 'seglens';
+    segment('id,spend,visits\\na,1,1\\nb,2,1\\nc,50,9\\nd,52,8\\n', { k: 2 }).then(
+      (r) => { document.body.dataset.result = JSON.stringify({ k: r.report.k, customers: r.report.customers }); },
+      (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
+    );
+  `);
+  const { build } = await import('vite');
+  await build({ root: site, logLevel: 'error', configFile: false, build: { outDir: join(site, 'dist'), emptyOutDir: true } });
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { chromium } = await import('playwright-core');
+  const server = await serve(join(site, 'dist'), 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage();
+    /** @type {string[]} */
+    const errors = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
+    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), { k: 2, customers: 4 }, errors.join('\n'));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
 test('plain <script type="module"> page: the installed package works with no bundler', async (t) => {
   const { chromiumPath } = await import('../browser/browser.mjs');
   if (!chromiumPath()) return t.skip('no Chromium');
