@@ -3,7 +3,7 @@
 // Exit codes: 0 success, 1 unusable input or failed run, 2 bad usage.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cohortsSync, predictSync, segmentSync, SeglensError } from './node.js';
+import { cohortsSync, predictSync, runSegmentation, SeglensError } from './node.js';
 import { exportSql } from './sql.js';
 
 const HELP = `seglens — behavioral customer segmentation, on your machine
@@ -63,6 +63,7 @@ Output:
   --model-out M.json               save the fitted model (versioned JSON) for predict
   --out FILE                       rfm: the RFM table (CSV); cohorts: the tables (JSON); stdout when omitted
   --max-mb N                       refuse inputs larger than N MB (default 1024)
+  --progress                       stage lines on stderr (default: when stderr is a terminal)
   -h, --help                       this help
 
 Examples:
@@ -114,7 +115,7 @@ function main() {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' }, 'with-features': { type: 'boolean' } },
+      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' }, 'with-features': { type: 'boolean' }, progress: { type: 'boolean' } },
     });
   } catch (e) {
     fail(`${e instanceof Error ? e.message : e} (see seglens --help)`, 2);
@@ -183,7 +184,16 @@ function main() {
   /** @type {import('./types').Result} */
   let result;
   try {
-    result = segmentSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
+    // Stage lines on stderr for people watching a terminal (or with --progress); never on stdout.
+    const watch = v.progress === true || (process.stderr.isTTY && !process.env.CI);
+    const t0 = performance.now();
+    const mb = (bytes.byteLength / 1e6).toFixed(1);
+    const say = (/** @type {string} */ m) => watch && process.stderr.write(`seglens: ${m}\n`);
+    say(`reading ${file} (${mb} MB)…`);
+    result = runSegmentation(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options, (p) => {
+      if (p.stage === 'segment') say(`read in ${((performance.now() - t0) / 1000).toFixed(2)} s; finding segments…`);
+      if (p.stage === 'done') say(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    });
   } catch (e) {
     fail(`${file}: ${SeglensError.from(e).message}`, 1);
   }

@@ -201,3 +201,13 @@ test('a variant column gives the experiment table per segment', () => {
   assert.equal(all.variants.reduce((s, v) => s + v.customers, 0), 150);
   assert.ok(all.p_conversion > 0 && all.p_conversion < 1);
 });
+
+test('--progress: stage lines on stderr, stdout unchanged', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
+  const quiet = cli(['segment', f, '--k', '3']);
+  const loud = cli(['segment', f, '--k', '3', '--progress']);
+  assert.equal(loud.status, 0, loud.stderr);
+  assert.equal(loud.stdout, quiet.stdout);
+  assert.equal(quiet.stderr, '', 'nothing on stderr when it is not a terminal');
+  assert.match(loud.stderr, /^seglens: reading .*events_small\.csv \(0\.\d MB\)…\nseglens: read in \d+\.\d\d s; finding segments…\nseglens: done in \d+\.\d\d s\n$/);
+});
