@@ -229,9 +229,19 @@ test('cancel during a large file stops the run and leaves the page usable', asyn
   await page.locator('#progress').waitFor({ state: 'hidden' });
   await page.setInputFiles('#file', big);
   await page.locator('#cancel').waitFor({ state: 'visible' });
+  const busy = page.workers();
+  assert.equal(busy.length, 1, 'one worker does the work');
+  const closed = new Promise((resolve) => busy[0].once('close', () => resolve(true)));
   await page.click('#cancel');
   await page.locator('#status', { hasText: 'Cancelled' }).waitFor();
   assert.ok(await page.locator('#error').isHidden());
+  // Memory released: the worker holding the parsed file is terminated (its heap and Wasm memory
+  // go with it), and exactly one fresh worker takes its place.
+  assert.equal(await closed, true);
+  for (let i = 0; i < 50 && !(page.workers().length === 1 && page.workers()[0] !== busy[0]); i++) await page.waitForTimeout(100);
+  const after = page.workers();
+  assert.equal(after.length, 1);
+  assert.notEqual(after[0], busy[0]);
   // the next run works in the fresh worker
   await page.selectOption('#k', '3');
   await page.setInputFiles('#file', FIXTURE);
