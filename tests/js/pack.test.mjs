@@ -14,6 +14,37 @@ const app = join(work, 'app');
 /** @type {{ files: { path: string }[], filename: string }} */
 let pack;
 
+/**
+ * Serves `dir`, opens `page` in headless Chromium and waits for the page to publish its outcome
+ * in `document.body.dataset.result`. Returns it parsed, with every URL requested and console errors.
+ * @param {string} dir
+ * @param {string} [path]
+ * @returns {Promise<{ result: any, requests: string[], errors: string[] }>}
+ */
+async function resultInChromium(dir, path = '') {
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  const { serve } = await import('../../scripts/serve.mjs');
+  const { chromium } = await import('playwright-core');
+  const server = await serve(dir, 0);
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const ctx = await browser.newContext();
+    /** @type {string[]} */
+    const requests = [];
+    /** @type {string[]} */
+    const errors = [];
+    ctx.on('request', (r) => requests.push(r.url()));
+    const page = await ctx.newPage();
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(server.url + path);
+    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
+    return { result: JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), requests, errors };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 before(() => {
   // The Wasm and the declarations are built by npm test before this runs (prepack builds them on publish).
   const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
@@ -89,19 +120,8 @@ test('webpack 5 app: builds from the tarball and segments in Chromium (Wasm and 
   execFileSync(process.execPath, [webpack, '--config', join(app, 'webpack.config.cjs')], { cwd: app, encoding: 'utf8' });
   writeFileSync(join(app, 'dist', 'index.html'),
     `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"><link rel="icon" href="data:,"><script src="main.js"></script>`);
-  const { serve } = await import('../../scripts/serve.mjs');
-  const { chromium } = await import('playwright-core');
-  const server = await serve(join(app, 'dist'), 0);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
-    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), { k: 2, customers: 4 });
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  const { result } = await resultInChromium(join(app, 'dist'));
+  assert.deepEqual(result, { k: 2, customers: 4 });
 });
 
 test('Vite app (default config): builds from the tarball and segments in Chromium under a strict CSP', async (t) => {
@@ -121,22 +141,8 @@ test('Vite app (default config): builds from the tarball and segments in Chromiu
   `);
   const { build } = await import('vite');
   await build({ root: site, logLevel: 'error', configFile: false, build: { outDir: join(site, 'dist'), emptyOutDir: true } });
-  const { serve } = await import('../../scripts/serve.mjs');
-  const { chromium } = await import('playwright-core');
-  const server = await serve(join(site, 'dist'), 0);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  try {
-    const page = await browser.newPage();
-    /** @type {string[]} */
-    const errors = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.goto(server.url);
-    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
-    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), { k: 2, customers: 4 }, errors.join('\n'));
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  const { result, errors } = await resultInChromium(join(site, 'dist'));
+  assert.deepEqual(result, { k: 2, customers: 4 }, errors.join('\n'));
 });
 
 test('plain <script type="module"> page: the installed package works with no bundler', async (t) => {
@@ -152,19 +158,8 @@ test('plain <script type="module"> page: the installed package works with no bun
       (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
     );
   `);
-  const { serve } = await import('../../scripts/serve.mjs');
-  const { chromium } = await import('playwright-core');
-  const server = await serve(app, 0);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  try {
-    const page = await browser.newPage();
-    await page.goto(server.url + 'plain.html');
-    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
-    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [3, 2]);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  const { result } = await resultInChromium(app, 'plain.html');
+  assert.deepEqual(result, [3, 2]);
 });
 
 test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never the default path)', async (t) => {
@@ -186,25 +181,10 @@ test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never
       (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
     );
   `);
-  const { serve } = await import('../../scripts/serve.mjs');
-  const { chromium } = await import('playwright-core');
-  const server = await serve(app, 0);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  try {
-    const ctx = await browser.newContext();
-    /** @type {string[]} */
-    const requests = [];
-    ctx.on('request', (r) => requests.push(r.url()));
-    const page = await ctx.newPage();
-    await page.goto(server.url + 'locked.html');
-    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
-    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [[3, 2], [3, 2]]);
-    assert.ok(requests.some((u) => u.endsWith('/static/engine.wasm')), 'the chosen URL was used');
-    assert.deepEqual(requests.filter((u) => u.endsWith('seglens_bg.wasm')), [], 'the default Wasm path was never requested');
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  const { result, requests } = await resultInChromium(app, 'locked.html');
+  assert.deepEqual(result, [[3, 2], [3, 2]]);
+  assert.ok(requests.some((u) => u.endsWith('/static/engine.wasm')), 'the chosen URL was used');
+  assert.deepEqual(requests.filter((u) => u.endsWith('seglens_bg.wasm')), [], 'the default Wasm path was never requested');
 });
 
 test('inline entry: Wasm embedded, no .wasm file and no worker; works in Node and under a CSP that forbids workers', async (t) => {
@@ -227,21 +207,7 @@ test('inline entry: Wasm embedded, no .wasm file and no worker; works in Node an
       (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
     );
   `);
-  const { serve } = await import('../../scripts/serve.mjs');
-  const { chromium } = await import('playwright-core');
-  const server = await serve(app, 0);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-  try {
-    const page = await browser.newPage();
-    /** @type {string[]} */
-    const requests = [];
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(server.url + 'inline.html');
-    await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 30000 });
-    assert.deepEqual(JSON.parse((await page.getAttribute('body', 'data-result')) ?? '{}'), [3, 2]);
-    assert.deepEqual(requests.filter((u) => u.endsWith('.wasm') || u.includes('worker')), []);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  const { result, requests } = await resultInChromium(app, 'inline.html');
+  assert.deepEqual(result, [3, 2]);
+  assert.deepEqual(requests.filter((u) => u.endsWith('.wasm') || u.includes('worker')), []);
 });
