@@ -461,6 +461,8 @@ export function exportSql(model, options = {}) {
     const eventCol = col(options.eventColumn, roles.event_column);
     const revenueCol = col(options.revenueColumn, roles.revenue_column);
     const orderCol = col(options.orderColumn, roles.order_column);
+    // Rows without the id fall back to the export's anonymous id, as seglens reads them.
+    const idFallback = options.idColumn ? undefined : roles.id_fallback_column ?? undefined;
     const t = q.ident(timeCol);
     const epoch = (/** @type {number} */ scale) =>
       `CAST(floor(${q.tryCast}(${t} AS ${q.double}) * ${num(scale)}) AS BIGINT)`;
@@ -477,7 +479,7 @@ export function exportSql(model, options = {}) {
     const ts = toSeconds[timeType]();
     const revText = revenueCol ? nullable(revenueCol) : 'NULL';
     ctes.push(
-      `src AS (\n  SELECT\n    ${nullable(idCol)} AS cid,\n    ${ts} AS ts,\n    ${eventCol ? `COALESCE(${nullable(eventCol)}, '(none)')` : "''"} AS ev,\n    ${revenueCol ? `${q.tryCast}(${revText} AS ${q.double})` : '0e0'} AS rev,\n    ${revText} AS rev_text,\n    ${orderCol ? `COALESCE(${nullable(orderCol)}, '')` : "''"} AS oid\n  FROM ${table}\n)`,
+      `src AS (\n  SELECT\n    ${idFallback ? `COALESCE(${nullable(idCol)}, ${nullable(idFallback)})` : nullable(idCol)} AS cid,\n    ${ts} AS ts,\n    ${eventCol ? `COALESCE(${nullable(eventCol)}, '(none)')` : "''"} AS ev,\n    ${revenueCol ? `${q.tryCast}(${revText} AS ${q.double})` : '0e0'} AS rev,\n    ${revText} AS rev_text,\n    ${orderCol ? `COALESCE(${nullable(orderCol)}, '')` : "''"} AS oid\n  FROM ${table}\n)`,
     );
     // Rows seglens skips (and reports): no id, no readable time, unreadable revenue, epochs outside 1900..2200.
     const range = timeType.startsWith('epoch') ? ' AND ts BETWEEN -2208988800 AND 7258118400' : '';

@@ -44,6 +44,10 @@ pub struct ModelRoles {
     pub time_column: Option<String>,
     pub event_column: Option<String>,
     pub revenue_column: Option<String>,
+    /// Where the customer id comes from when `id_column` is empty (GA4's `user_pseudo_id`,
+    /// Segment's `anonymousId`); absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_fallback_column: Option<String>,
     /// Order id column (orders count distinct ids); absent in models written before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_column: Option<String>,

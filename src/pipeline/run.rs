@@ -75,6 +75,7 @@ impl Segmenter {
             time_column: find("time"),
             event_column: find("event"),
             revenue_column: find("revenue"),
+            id_fallback_column: find("id_fallback"),
             order_column: find("order_id"),
             time_format: self.columns.iter().find_map(|c| c.format.clone()),
         }

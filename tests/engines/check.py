@@ -90,6 +90,7 @@ CASES = [
         {},
         None,
     ),
+    ("kmeans-segment-anonymous-ids", "events_segment.csv", ["--k", "4"], {}, None),
     ("rules-clip", "events_iso.csv", ["--method", "rules", "--rules", RULES, "--clip", "percentile", "--clip-percentile", "5"], {}, None),
 ]
 

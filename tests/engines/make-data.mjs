@@ -48,4 +48,13 @@ for (const [id, ts, event, revenue] of iso.slice(1)) {
   epoch.push([id, String(Date.parse(ts) + Math.floor(r() * 1000)), event, revenue]);
 }
 writeFileSync(join(out, 'events_epoch.csv'), epoch.map((row) => row.map(csv).join(',')).join('\n') + '\n');
+// Segment's track export flattened to columns: userId empty on anonymous rows (a third of the
+// customers never log in), anonymousId always set, revenue under properties.revenue.
+const segment = [['userId', 'anonymousId', 'timestamp', 'event', 'properties.revenue']];
+for (const [id, ts, event, revenue] of iso.slice(1)) {
+  if (id === 'N/A') continue;
+  const anonymous = Number(id.slice(1)) % 3 === 1 || (event === 'session_start' && r() < 0.5);
+  segment.push([anonymous ? '' : `user-${id}`, `anon-${id}`, ts, event, revenue]);
+}
+writeFileSync(join(out, 'events_segment.csv'), segment.map((row) => row.map(csv).join(',')).join('\n') + '\n');
 console.log(`wrote ${iso.length - 1} events of ${n} customers (${orders} orders) to ${out}`);
