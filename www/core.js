@@ -2,7 +2,8 @@
 // and the Node entry (CLI, server-side use). It only sequences calls and
 // converts errors: every number comes from Rust.
 
-import { Session, predict, version } from './pkg/seglens.js';
+import { Session, kmeans, predict, version } from './pkg/seglens.js';
+import { VERSION } from './version.js';
 import { SeglensError } from './errors.js';
 
 /**
@@ -127,4 +128,30 @@ export function runPredict(bytes, modelJson, asOf) {
 /** Version of the crate the loaded Wasm was built from. */
 export function wasmVersion() {
   return version();
+}
+
+/** Throws `version_mismatch` unless the loaded Wasm is the same release as this JS. */
+export function checkWasmVersion() {
+  const wasm = version();
+  if (wasm !== VERSION) {
+    throw new SeglensError(
+      `the Wasm file is seglens ${wasm} but this JavaScript is seglens ${VERSION}: serve the seglens_bg.wasm of the same release (an old copy may be cached)`,
+      { code: 'version_mismatch' },
+    );
+  }
+}
+
+/**
+ * k-means on a row-major matrix, no preprocessing (bring your own features and scaling).
+ * @param {Float64Array | number[]} data  `rows × d` values, row-major
+ * @param {number} d  columns
+ * @param {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[] }} options
+ * @returns {{ labels: number[], centroids: number[], inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d`
+ */
+export function runKmeans(data, d, options) {
+  try {
+    return kmeans(data instanceof Float64Array ? data : Float64Array.from(data), d, options);
+  } catch (e) {
+    throw SeglensError.from(e);
+  }
 }

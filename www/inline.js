@@ -7,6 +7,7 @@
 //   const { report } = await segment(file, { k: 'auto' });
 
 import { initSync } from './pkg/seglens.js';
+import { checkWasmVersion } from './core.js';
 import wasmBase64 from './pkg/seglens_inline.js';
 
 /** @param {string} b64 */
@@ -18,5 +19,6 @@ function decode(b64) {
 }
 
 initSync({ module: decode(wasmBase64) });
+checkWasmVersion();
 
 export * from './sync.js';

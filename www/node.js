@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { initSync } from './pkg/seglens.js';
+import { checkWasmVersion } from './core.js';
 
 /**
  * @typedef {import('./types').Options} Options
@@ -15,5 +16,6 @@ import { initSync } from './pkg/seglens.js';
  */
 
 initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
+checkWasmVersion();
 
 export * from './sync.js';

@@ -2,7 +2,7 @@
 // disk) and the inline entry (inline.js: Wasm embedded). The importing entry
 // initialises the Wasm before any of these run.
 
-import { runCohorts, runFeatures, runPredict, runSegmentation, wasmVersion } from './core.js';
+import { runCohorts, runFeatures, runKmeans, runPredict, runSegmentation, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 import { toBytes as anyToBytes } from './input.js';
 
@@ -55,6 +55,18 @@ export function featuresSync(input, options = {}) {
  */
 export function predictSync(input, modelJson, options = {}) {
   return runPredict(toBytes(input), modelJson, options.asOf);
+}
+
+/**
+ * k-means on your own numeric matrix (row-major, `d` columns), no preprocessing: scikit-learn's
+ * algorithm (k-means++, n_init 10, tol 1e-4, seeded), or one run from `init` centres.
+ * @param {Float64Array | number[]} data
+ * @param {number} d
+ * @param {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[] }} options
+ * @returns {{ labels: number[], centroids: number[], inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d`
+ */
+export function kmeansSync(data, d, options) {
+  return runKmeans(data, d, options);
 }
 
 /**

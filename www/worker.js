@@ -9,7 +9,7 @@
 // method does not parse the file again.
 
 import init from './pkg/seglens.js';
-import { loadKey, loadSession, segmentSession, wasmVersion } from './core.js';
+import { checkWasmVersion, loadKey, loadSession, segmentSession, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
 /** @type {{ postMessage(m: unknown, t?: Transferable[]): void, onmessage: ((e: MessageEvent) => void) | null }} */
@@ -23,6 +23,7 @@ let start = () => {};
 const source = new Promise((resolve) => (start = resolve));
 const ready = source
   .then((wasm) => init({ module_or_path: /** @type {any} */ (wasm) ?? new URL('./pkg/seglens_bg.wasm', import.meta.url) }))
+  .then(checkWasmVersion)
   .then(
     () => ctx.postMessage({ type: 'ready', version: wasmVersion() }),
     (e) => ctx.postMessage({ type: 'fatal', error: SeglensError.from(e).toJSON() }),

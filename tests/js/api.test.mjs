@@ -51,3 +51,23 @@ test('skipped rows are counted and located, not dropped silently', async () => {
 test('the loaded Wasm is the version the package ships', () => {
   assert.equal(wasmVersion(), pkg.version);
 });
+
+test('the JS, the Wasm, package.json and Cargo.toml are one release', async () => {
+  const { VERSION } = await import('../../www/version.js');
+  const { wasmVersion } = await import('../../www/node.js');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const cargo = readFileSync(new URL('../../Cargo.toml', import.meta.url), 'utf8');
+  assert.equal(VERSION, pkg.version);
+  assert.equal(wasmVersion(), VERSION);
+  assert.match(cargo, new RegExp(`^version = "${VERSION.replaceAll('.', '\\.')}"`, 'm'));
+});
+
+test('kmeansSync: k-means on the caller’s own matrix; bad input is a SeglensError', async () => {
+  const { kmeansSync, SeglensError } = await import('../../www/node.js');
+  const r = kmeansSync(new Float64Array([0, 0, 0.1, 0, 10, 10, 10.1, 10, 0, 0.1]), 2, { k: 2, seed: 3 });
+  assert.deepEqual(r.labels[0] === r.labels[1] && r.labels[1] === r.labels[4], true);
+  assert.notEqual(r.labels[0], r.labels[2]);
+  assert.equal(r.centroids.length, 4);
+  assert.throws(() => kmeansSync([1, 2, 3], 2, { k: 1 }), (e) => e instanceof SeglensError && e.code === 'bad_params');
+  assert.throws(() => kmeansSync([1, 2, 3, 4], 2, { k: 5 }), (e) => e instanceof SeglensError);
+});

@@ -162,7 +162,8 @@ test('plain <script type="module"> page: the installed package works with no bun
   assert.deepEqual(result, [3, 2]);
 });
 
-test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never the default path)', async (t) => {
+test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never the default path); another release’s Wasm is refused', async (t) => {
+  const { VERSION } = await import('../../www/version.js');
   const { chromiumPath } = await import('../browser/browser.mjs');
   if (!chromiumPath()) return t.skip('no Chromium');
   execFileSync('mkdir', ['-p', join(app, 'static')]);
@@ -176,13 +177,20 @@ test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never
     const byUrl = createSegmenter({ wasm: 'static/engine.wasm' });
     const bytes = await (await fetch('static/engine.wasm')).arrayBuffer();
     const byBytes = createSegmenter({ wasm: bytes });
+    // The same file with another release's version string: refused, not half-working.
+    const other = new Uint8Array(bytes.slice(0));
+    const mark = new TextEncoder().encode('${VERSION}');
+    for (let i = 0; i + mark.length <= other.length; i++) {
+      if (mark.every((b, j) => other[i + j] === b)) other.set(new TextEncoder().encode('9.9.9'.slice(0, mark.length)), i);
+    }
+    const mismatch = await createSegmenter({ wasm: other }).segment(data, { k: 2 }).then(() => 'accepted', (e) => e.code);
     Promise.all([byUrl.segment(data, { k: 2 }), byBytes.segment(data, { k: 2 })]).then(
-      (rs) => { document.body.dataset.result = JSON.stringify(rs.map((r) => r.report.segments.map((s) => s.size))); },
+      (rs) => { document.body.dataset.result = JSON.stringify([...rs.map((r) => r.report.segments.map((s) => s.size)), mismatch]); },
       (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
     );
   `);
   const { result, requests } = await resultInChromium(app, 'locked.html');
-  assert.deepEqual(result, [[3, 2], [3, 2]]);
+  assert.deepEqual(result, [[3, 2], [3, 2], 'version_mismatch']);
   assert.ok(requests.some((u) => u.endsWith('/static/engine.wasm')), 'the chosen URL was used');
   assert.deepEqual(requests.filter((u) => u.endsWith('seglens_bg.wasm')), [], 'the default Wasm path was never requested');
 });
