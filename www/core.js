@@ -2,7 +2,7 @@
 // and the Node entry (CLI, server-side use). It only sequences calls and
 // converts errors: every number comes from Rust.
 
-import { Session, kmeans, predict, version } from './pkg/seglens.js';
+import { Session, kmeans, metrics, predict, version } from './pkg/seglens.js';
 import { VERSION } from './version.js';
 import { SeglensError } from './errors.js';
 
@@ -138,6 +138,22 @@ export function checkWasmVersion() {
       `the Wasm file is seglens ${wasm} but this JavaScript is seglens ${VERSION}: serve the seglens_bg.wasm of the same release (an old copy may be cached)`,
       { code: 'version_mismatch' },
     );
+  }
+}
+
+/**
+ * Silhouette, Davies–Bouldin and Calinski–Harabasz of `labels` on a row-major matrix.
+ * @param {Float64Array | number[]} data
+ * @param {number} d
+ * @param {ArrayLike<number>} labels
+ * @param {number} [seed]  for the silhouette sample beyond 5,000 rows (default 0)
+ * @returns {import('./types').Metrics}
+ */
+export function runMetrics(data, d, labels, seed = 0) {
+  try {
+    return metrics(data instanceof Float64Array ? data : Float64Array.from(data), d, Uint32Array.from(labels), BigInt(seed));
+  } catch (e) {
+    throw SeglensError.from(e);
   }
 }
 

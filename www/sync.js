@@ -2,7 +2,7 @@
 // disk) and the inline entry (inline.js: Wasm embedded). The importing entry
 // initialises the Wasm before any of these run.
 
-import { runCohorts, runFeatures, runKmeans, runPredict, runSegmentation, wasmVersion } from './core.js';
+import { runCohorts, runFeatures, runKmeans, runMetrics, runPredict, runSegmentation, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 import { toBytes as anyToBytes } from './input.js';
 
@@ -67,6 +67,19 @@ export function predictSync(input, modelJson, options = {}) {
  */
 export function kmeansSync(data, d, options) {
   return runKmeans(data, d, options);
+}
+
+/**
+ * Cluster-validity metrics of your own labels (scikit-learn's definitions): silhouette (exact up
+ * to 5,000 rows, else a seeded sample), Davies–Bouldin, Calinski–Harabasz.
+ * @param {Float64Array | number[]} data  row-major, `d` columns
+ * @param {number} d
+ * @param {ArrayLike<number>} labels  one per row, 0-based
+ * @param {number} [seed]
+ * @returns {import('./types').Metrics}
+ */
+export function metricsSync(data, d, labels, seed = 0) {
+  return runMetrics(data, d, labels, seed);
 }
 
 /**

@@ -206,6 +206,33 @@ pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsVal
     })
 }
 
+/// Cluster-validity metrics of given labels on a row-major matrix (`data.length / d` rows):
+/// `{ silhouette, silhouette_sample_size, davies_bouldin, calinski_harabasz }`, null where
+/// undefined (one cluster, ...). The silhouette is exact up to 5,000 rows, else on a seeded sample.
+#[wasm_bindgen]
+pub fn metrics(data: &[f64], d: usize, labels: &[u32], seed: u64) -> Result<JsValue, JsValue> {
+    let bad = |m: String| error_value("bad_params", &m, None, None);
+    if d == 0 || data.len() % d != 0 || data.len() / d != labels.len() {
+        return Err(bad(format!(
+            "need one label per row: {} values of {d} columns, {} labels",
+            data.len(),
+            labels.len()
+        )));
+    }
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(bad("data must be finite numbers (no NaN or Infinity)".into()));
+    }
+    let x = ndarray::ArrayView2::from_shape((labels.len(), d), data).map_err(|e| bad(e.to_string()))?;
+    let sil = crate::metrics::silhouette(x, labels, seed);
+    to_js(&crate::report::Metrics {
+        silhouette: sil.map(|s| s.score),
+        silhouette_sample_size: sil.map(|s| s.sample_size as u64),
+        davies_bouldin: crate::metrics::davies_bouldin(x, labels),
+        calinski_harabasz: crate::metrics::calinski_harabasz(x, labels),
+        ..Default::default()
+    })
+}
+
 /// What `predict` returns to JS.
 #[derive(Serialize)]
 struct PredictionOut {

@@ -71,3 +71,15 @@ test('kmeansSync: k-means on the caller’s own matrix; bad input is a SeglensEr
   assert.throws(() => kmeansSync([1, 2, 3], 2, { k: 1 }), (e) => e instanceof SeglensError && e.code === 'bad_params');
   assert.throws(() => kmeansSync([1, 2, 3, 4], 2, { k: 5 }), (e) => e instanceof SeglensError);
 });
+
+test('metricsSync: scikit-learn-defined validity metrics of the caller’s labels', async () => {
+  const { metricsSync, SeglensError } = await import('../../www/node.js');
+  // X = [[0],[1],[4],[5]], labels [0,0,1,1]: silhouette 0.7460..., by hand and scikit-learn
+  const m = metricsSync([0, 1, 4, 5], 1, [0, 0, 1, 1]);
+  assert.ok(Math.abs((m.silhouette ?? 0) - (7 / 9 + 5 / 7) / 2) < 1e-12, String(m.silhouette));
+  assert.equal(m.silhouette_sample_size, 4);
+  // DB = (0.5 + 0.5) / 4 = 0.25; CH = (B / (k-1)) / (W / (n-k)) = 16 / (1 / 2) = 32
+  assert.ok(Math.abs((m.davies_bouldin ?? 0) - 0.25) < 1e-12);
+  assert.ok(Math.abs((m.calinski_harabasz ?? 0) - 32) < 1e-12);
+  assert.throws(() => metricsSync([1, 2, 3], 1, [0, 1]), (e) => e instanceof SeglensError && e.code === 'bad_params');
+});
