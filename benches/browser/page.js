@@ -3,7 +3,7 @@
 // other. Bundled by benches/browser.mjs (webpack), driven by playwright-core.
 // Nothing is fetched but this page's own files (DuckDB's extension autoloading
 // is switched off, so no request leaves the machine).
-import init, { Session } from '../../www/pkg/seglens.js';
+import init, { Session, kmeans } from '../../www/pkg/seglens.js';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import Papa from 'papaparse';
 
@@ -99,5 +99,32 @@ async function runBench({ csvUrl, sql, reps }) {
   return out;
 }
 
-Object.assign(window, { runBench });
+/**
+ * k-means time per Lloyd iteration in this tab, measured as in benches/run.mjs:
+ * (T(20 iterations) − T(2)) / (iterations between), from deliberately poor initial centres.
+ * @param {{ n: number, d: number, k: number }} args
+ */
+async function kmeansPerIteration({ n, d, k }) {
+  await init();
+  let a = 42 >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => (rand() - 0.5) * 20));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = centers[i % k][j] + (rand() + rand() + rand() - 1.5) * 2;
+  const initial = [];
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) initial.push(data[c * k * d + j] + c * 0.3);
+  const run = (/** @type {number} */ it) => kmeans(data, d, { k, maxIter: it, tol: 0, init: initial }).n_iter;
+  const reps = n > 200000 ? 1 : 3;
+  const two = await best(reps, () => run(2));
+  const twenty = await best(reps, () => run(20));
+  return (twenty.t - two.t) / (twenty.out - two.out);
+}
+
+Object.assign(window, { runBench, kmeansPerIteration });
 document.body.dataset.ready = 'true';
