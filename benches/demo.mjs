@@ -5,21 +5,30 @@
 //   node benches/demo.mjs EVENTS.csv
 import { openDemo } from '../tests/browser/browser.mjs';
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: node benches/demo.mjs EVENTS.csv');
-const d = await openDemo();
-const { page } = d;
-await page.evaluate(() => {
-  const w = /** @type {any} */ (window);
-  w.__long = [];
-  new PerformanceObserver((l) => w.__long.push(...l.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
-});
-const t0 = Date.now();
-await page.setInputFiles('#file', file);
-await page.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 10 * 60 * 1000 });
-await page.locator('#segments-table tbody tr').first().waitFor();
-const total = (Date.now() - t0) / 1000;
-const status = await page.locator('#status').textContent();
-const long = /** @type {number[]} */ (await page.evaluate(() => /** @type {any} */ (window).__long));
-console.log(JSON.stringify({ total_s: total, status, long_tasks: long.length, longest_ms: Math.max(0, ...long), long_ms_sum: long.reduce((a, b) => a + b, 0) }));
-await d.close();
+/**
+ * @param {string} file
+ * @returns {Promise<{ total_s: number, status: string | null, long_tasks: number, longest_ms: number, long_ms_sum: number }>}
+ */
+export async function demoRun(file) {
+  const d = await openDemo();
+  const { page } = d;
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.__long = [];
+    new PerformanceObserver((l) => w.__long.push(...l.getEntries().map((e) => Math.round(e.duration)))).observe({ type: 'longtask', buffered: false });
+  });
+  const t0 = Date.now();
+  await page.setInputFiles('#file', file);
+  await page.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 10 * 60 * 1000 });
+  await page.locator('#segments-table tbody tr').first().waitFor();
+  const total = (Date.now() - t0) / 1000;
+  const status = await page.locator('#status').textContent();
+  const long = /** @type {number[]} */ (await page.evaluate(() => /** @type {any} */ (window).__long));
+  await d.close();
+  return { total_s: total, status, long_tasks: long.length, longest_ms: Math.max(0, ...long), long_ms_sum: long.reduce((a, b) => a + b, 0) };
+}
+
+if (process.argv[1] && process.argv[1].endsWith('demo.mjs')) {
+  if (!process.argv[2]) throw new Error('usage: node benches/demo.mjs EVENTS.csv');
+  console.log(JSON.stringify(await demoRun(process.argv[2])));
+}
