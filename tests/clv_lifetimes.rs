@@ -127,3 +127,29 @@ fn clv_features_segment_and_predict_like_any_other_feature() {
     let p = model.predict(ORDERS, None).unwrap();
     assert_eq!(p.labels, seg.labels, "predict refits the same models on the same data and agrees");
 }
+
+#[test]
+fn the_rfm_table_carries_the_clv_columns_when_asked() {
+    use seglens::{segment_bytes, Method, Options};
+    let options = Options { method: Method::Rfm, clv: true, as_of: Some("1998-07-01".into()), ..Options::default() };
+    let (_, seg) = segment_bytes(ORDERS, &options).unwrap();
+    let csv = seglens::pipeline::rfm_csv(&seg).unwrap().unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,recency,frequency,monetary,r,f,m,segment,p_alive,expected_purchases_90d,expected_aov,clv_90d")
+    );
+    // Same values as lifetimes for the first customer of the reference file.
+    let mut want = csv::Reader::from_reader(ORDERS_EXPECTED.as_bytes());
+    let first = want.records().next().unwrap().unwrap();
+    let row = lines.find(|l| l.starts_with(&format!("{},", &first[0]))).unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    let p_alive: f64 = cells[8].parse().unwrap();
+    close(p_alive, first[5].parse().unwrap(), 1e-6, "p_alive in the RFM table");
+    // Without the option the table is as before.
+    let (_, plain) = segment_bytes(ORDERS, &Options { clv: false, ..options }).unwrap();
+    assert!(seglens::pipeline::rfm_csv(&plain)
+        .unwrap()
+        .unwrap()
+        .starts_with("id,recency,frequency,monetary,r,f,m,segment\n"));
+}

@@ -37,6 +37,8 @@ Input:
                                    the Report's "migration" holds the flows between segments
   --session-gap MIN                inactivity that ends a session (default 30)
   --purchase-events a,b            event names that are purchases (default: purchase/order/checkout…)
+  --clv                            fit BG/NBD + Gamma-Gamma: p_alive, expected_purchases_90d, expected_aov,
+                                   clv_90d as features and as columns of the RFM table
 
 Segmentation:
   --method kmeans|rfm|rules|dbscan (default kmeans)
@@ -115,7 +117,7 @@ function main() {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' }, 'with-features': { type: 'boolean' }, progress: { type: 'boolean' } },
+      options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' }])), help: { type: 'boolean', short: 'h' }, 'with-features': { type: 'boolean' }, progress: { type: 'boolean' }, clv: { type: 'boolean' } },
     });
   } catch (e) {
     fail(`${e instanceof Error ? e.message : e} (see seglens --help)`, 2);
@@ -151,6 +153,7 @@ function main() {
     maxIter: num(str('max-iter'), '--max-iter'),
     tol: num(str('tol'), '--tol'),
     miniBatch: num(str('mini-batch'), '--mini-batch'),
+    clv: v.clv === true ? true : undefined,
     idColumn: str('id-column'),
     timeColumn: str('time-column'),
     eventColumn: str('event-column'),

@@ -21,6 +21,8 @@ export interface Options {
   maxIter?: number;
   /** k-means relative tolerance. Default 1e-4. */
   tol?: number;
+  /** Fit BG/NBD and Gamma-Gamma: `p_alive`, `expected_purchases_90d`, `expected_aov`, `clv_90d` become features and RFM-table columns. Default false. */
+  clv?: boolean;
   /** Mini-batch k-means with batches of this many customers, for large inputs (scikit-learn uses 1024). Default: off. */
   miniBatch?: number;
   /** log1p of skewed non-negative features before scaling: `auto` (skewness > 1), `none`, `all`. Default `auto`. */

@@ -43,4 +43,7 @@ pub struct Segmentation {
     pub rfm: Option<RfmTable>,
     /// The fitted model: assigns new customers the same way (`Model::predict`).
     pub model: crate::model::Model,
+    /// Predicted activity and value per customer (`p_alive`, …, see [`crate::clv`]) when they were
+    /// computed (`clv` option or asked for as features); written into the RFM table.
+    pub clv: Vec<(String, Vec<f64>)>,
 }

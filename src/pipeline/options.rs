@@ -159,6 +159,10 @@ pub struct Options {
     pub max_iter: u32,
     /// k-means relative tolerance. Default 1e-4.
     pub tol: f64,
+    /// Also fit BG/NBD and Gamma-Gamma (event input): `p_alive`, `expected_purchases_90d`,
+    /// `expected_aov` and `clv_90d` become features and columns of the RFM table. Default false
+    /// (they are also computed whenever `features` or `rules` name them).
+    pub clv: bool,
     /// Mini-batch k-means with batches of this many customers (for large inputs; scikit-learn
     /// uses 1024). Default: off (full k-means).
     pub mini_batch: Option<u32>,
@@ -221,6 +225,7 @@ impl Default for Options {
             n_init: 10,
             max_iter: 300,
             tol: 1e-4,
+            clv: false,
             mini_batch: None,
             id_column: None,
             time_column: None,
@@ -260,7 +265,7 @@ impl Options {
     /// Whether the features or rules ask for the BG/NBD / Gamma-Gamma features.
     fn wants_clv(&self) -> bool {
         let named = |s: &str| crate::clv::CLV_FEATURES.iter().any(|f| s.contains(f));
-        self.features.iter().flatten().any(|f| named(f)) || self.rules.as_deref().is_some_and(named)
+        self.clv || self.features.iter().flatten().any(|f| named(f)) || self.rules.as_deref().is_some_and(named)
     }
 
     pub(crate) fn event_options(&self) -> crate::ingest::events::EventOptions {

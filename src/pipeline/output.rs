@@ -53,22 +53,21 @@ fn write_labels(seg: &Segmentation, safe: bool) -> Result<String, Error> {
 pub fn rfm_csv(seg: &Segmentation) -> Result<Option<String>, Error> {
     let Some(t) = &seg.rfm else { return Ok(None) };
     let mut w = writer();
-    w.write_record(["id", "recency", "frequency", "monetary", "r", "f", "m", "segment"]).map_err(out)?;
+    let mut header: Vec<&str> = vec!["id", "recency", "frequency", "monetary", "r", "f", "m", "segment"];
+    header.extend(seg.clv.iter().map(|(n, _)| n.as_str()));
+    w.write_record(&header).map_err(out)?;
     for (i, id) in seg.ids.iter().enumerate() {
         let name = seg.labels.get(i).and_then(|&l| seg.report.segments.get(l as usize)).map_or("", |s| s.name.as_str());
         let num = |v: &[f64]| v.get(i).map_or(String::new(), |x| x.to_string());
         let sc = |v: &[u8]| v.get(i).map_or(String::new(), |x| x.to_string());
-        w.write_record([
-            id.as_str(),
-            &num(&t.recency),
-            &num(&t.frequency),
-            &num(&t.monetary),
-            &sc(&t.r),
-            &sc(&t.f),
-            &sc(&t.m),
-            name,
-        ])
-        .map_err(out)?;
+        let mut row =
+            vec![id.clone(), num(&t.recency), num(&t.frequency), num(&t.monetary), sc(&t.r), sc(&t.f), sc(&t.m)];
+        row.push(name.to_string());
+        // Predicted activity and value, when computed; empty for customers who never purchased.
+        row.extend(
+            seg.clv.iter().map(|(_, v)| v.get(i).filter(|x| x.is_finite()).map_or(String::new(), |x| x.to_string())),
+        );
+        w.write_record(&row).map_err(out)?;
     }
     finish(w).map(Some)
 }

@@ -335,7 +335,14 @@ impl Segmenter {
             dbscan: out.dbscan,
         };
         let rfm = out.rfm;
-        let mut seg = Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model };
+        let clv = crate::clv::CLV_FEATURES
+            .iter()
+            .filter_map(|f| {
+                let j = fs.table.feature_names.iter().position(|n| n == f)?;
+                Some((f.to_string(), fs.table.values.column(j).to_vec()))
+            })
+            .collect();
+        let mut seg = Segmentation { report, labels: out.labels, ids: fs.table.ids, values: raw, rfm, model, clv };
         if let Some(from) = &options.compare_to {
             if matches!(self.data, Data::Table(_)) {
                 return Err(OptionsError::Invalid {
