@@ -77,6 +77,12 @@ Examples:
 
 Exit codes: 0 success; 1 unusable input (reason on stderr); 2 bad usage.`;
 
+// `seglens rfm big.csv | head`: the reader went away; stop quietly, as Unix tools do.
+process.stdout.on('error', (e) => {
+  if (/** @type {NodeJS.ErrnoException} */ (e).code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 /** @param {string} msg @param {number} code @returns {never} */
 function fail(msg, code) {
   process.stderr.write(`seglens: ${msg}\n`);

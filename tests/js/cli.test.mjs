@@ -211,3 +211,11 @@ test('--progress: stage lines on stderr, stdout unchanged', () => {
   assert.equal(quiet.stderr, '', 'nothing on stderr when it is not a terminal');
   assert.match(loud.stderr, /^seglens: reading .*events_small\.csv \(0\.\d MB\)…\nseglens: read in \d+\.\d\d s; finding segments…\nseglens: done in \d+\.\d\d s\n$/);
 });
+
+test('output piped into a reader that stops early (| head) ends quietly', () => {
+  const f = fileURLToPath(new URL('../fixtures/clv/cdnow_sample_orders.csv', import.meta.url));
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" rfm "${f}" | head -n 2`], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout.split('\n').length, 3);
+  assert.equal(r.stderr, '', r.stderr);
+});
