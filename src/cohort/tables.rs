@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +65,7 @@ pub struct CohortReport {
 fn rows(
     period: Period,
     members: &BTreeMap<PeriodKey, Vec<u32>>,
-    active: &[BTreeSet<PeriodKey>],
+    active: &[Vec<PeriodKey>],
     last: PeriodKey,
     max_offset: usize,
 ) -> Vec<CohortRow> {
@@ -74,7 +74,9 @@ fn rows(
         .map(|(&c, who)| {
             let horizon = ((last - c).max(0) as usize).min(max_offset);
             let retained: Vec<u64> = (0..=horizon)
-                .map(|n| who.iter().filter(|&&u| active[u as usize].contains(&(c + n as i64))).count() as u64)
+                .map(|n| {
+                    who.iter().filter(|&&u| active[u as usize].binary_search(&(c + n as i64)).is_ok()).count() as u64
+                })
                 .collect();
             let size = who.len() as u64;
             let percent = retained.iter().map(|&r| r as f64 / size.max(1) as f64).collect();
@@ -104,17 +106,37 @@ pub fn cohorts(log: &EventLog, opts: &CohortOptions) -> CohortReport {
         }
     };
     let n_cust = log.ids.len();
-    let mut active: Vec<BTreeSet<PeriodKey>> = vec![BTreeSet::new(); n_cust];
-    let mut days: Vec<BTreeSet<i64>> = vec![BTreeSet::new(); n_cust];
+    // Per customer: the periods and days with activity, as sorted vectors (appending while the log
+    // is in time order skips most duplicates; one sort and dedup at the end handles the rest).
+    let mut active: Vec<Vec<PeriodKey>> = vec![Vec::new(); n_cust];
+    let mut days: Vec<Vec<i64>> = vec![Vec::new(); n_cust];
     for (i, (&c, &t)) in log.customer.iter().zip(&log.time).enumerate() {
         if log.event.get(i).is_some_and(|&e| !counts(e)) {
             continue;
         }
-        active[c as usize].insert(p.key(t));
-        days[c as usize].insert(t.div_euclid(DAY));
+        let (k, d) = (p.key(t), t.div_euclid(DAY));
+        if let Some(a) = active.get_mut(c as usize) {
+            if a.last() != Some(&k) {
+                a.push(k);
+            }
+        }
+        if let Some(a) = days.get_mut(c as usize) {
+            if a.last() != Some(&d) {
+                a.push(d);
+            }
+        }
     }
-    let all: BTreeSet<PeriodKey> = active.iter().flatten().copied().collect();
-    let (Some(&first), Some(&last)) = (all.first(), all.last()) else {
+    for v in active.iter_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    for v in days.iter_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let first_key = active.iter().filter_map(|v| v.first()).min().copied();
+    let last_key = active.iter().filter_map(|v| v.last()).max().copied();
+    let (Some(first), Some(last)) = (first_key, last_key) else {
         return CohortReport {
             period: p,
             first_time: vec![],
@@ -141,8 +163,8 @@ pub fn cohorts(log: &EventLog, opts: &CohortOptions) -> CohortReport {
         let mut sticky = vec![0u64; width];
         let (start, end) = (p.first_day(k), p.first_day(k + 1));
         for (u, set) in active.iter().enumerate() {
-            let now = set.contains(&k);
-            let before = set.contains(&(k - 1));
+            let now = set.binary_search(&k).is_ok();
+            let before = set.binary_search(&(k - 1)).is_ok();
             let first_seen = set.first().copied();
             if now {
                 if first_seen == Some(k) {
@@ -152,7 +174,8 @@ pub fn cohorts(log: &EventLog, opts: &CohortOptions) -> CohortReport {
                 } else {
                     resurrecting += 1;
                 }
-                let d = days[u].range(start..end).count();
+                let du = &days[u];
+                let d = du.partition_point(|&x| x < end) - du.partition_point(|&x| x < start);
                 if let Some(slot) = d.checked_sub(1).and_then(|i| sticky.get_mut(i)) {
                     *slot += 1;
                 }

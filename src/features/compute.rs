@@ -216,7 +216,10 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     for c in 0..n_cust {
         rows.clear();
         rows.extend_from_slice(&order[start[c]..start[c + 1]]);
-        crate::sorting::sort_indices(&mut rows, &|a, b| log.time[a].cmp(&log.time[b]));
+        // Logs are usually in time order already: check before sorting.
+        if !rows.is_sorted_by_key(|&i| log.time[i]) {
+            crate::sorting::sort_indices(&mut rows, &|a, b| log.time[a].cmp(&log.time[b]));
+        }
         let before = rows.len();
         rows.retain(|&i| log.time[i] <= as_of);
         after += (before - rows.len()) as u64;

@@ -3,8 +3,6 @@
 //! dictionary-encoded event names, f64 revenue. Memory is proportional to
 //! rows × used columns; unused columns are never stored.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::infer::{infer_column, ColumnType, Inferred};
@@ -41,7 +39,7 @@ pub struct ColumnInfo {
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     pub values: Vec<String>,
-    index: HashMap<String, u32>,
+    index: rustc_hash::FxHashMap<String, u32>,
 }
 
 impl Interner {
@@ -50,8 +48,9 @@ impl Interner {
             return c;
         }
         let c = self.values.len() as u32;
-        self.values.push(s.to_string());
-        self.index.insert(s.to_string(), c);
+        let owned = s.to_string();
+        self.values.push(owned.clone());
+        self.index.insert(owned, c);
         c
     }
 }
@@ -279,7 +278,7 @@ impl Builder<'_> {
         if f.len() != self.width {
             return self.skip(row.line, format!("expected {} fields, found {}; row skipped", self.width, f.len()));
         }
-        let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).map(str::trim).filter(|c| !is_null(c));
+        let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).map(crate::ingest::value::trim).filter(|c| !is_null(c));
         let Some(id) = cell(self.roles.id).or_else(|| cell(self.roles.id_fallback)) else {
             let col = self.roles.id.and_then(|i| self.names.get(i)).map_or("id", String::as_str);
             return self.skip(row.line, format!("column \"{col}\": missing customer id; row skipped"));
