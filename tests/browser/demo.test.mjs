@@ -249,12 +249,27 @@ test('cancel during a large file stops the run and leaves the page usable', asyn
   await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 3);
 });
 
+test('a second file while the first is still running: the first is dropped, the second shown, no error', async () => {
+  const { page } = demo;
+  const big = join(tmpdir(), 'seglens-big-events.csv');
+  await page.selectOption('#k', '3');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  await page.setInputFiles('#file', big);
+  await page.locator('#cancel').waitFor({ state: 'visible' });
+  await page.setInputFiles('#file', FIXTURE);
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 3);
+  assert.ok(await page.locator('#error').isHidden());
+  assert.match((await page.locator('#cards').textContent()) ?? '', /Customers/);
+});
+
 test('markup in ids and column names renders as text', async () => {
   const { page } = demo;
   const evil = join(tmpdir(), 'seglens-evil.csv');
   writeFileSync(evil, 'id,<img src=x onerror=alert(1)>\n<b>x</b>,1\ny,2\nz,30\nw,31\n');
   await page.selectOption('#k', '2');
   await page.setInputFiles('#file', evil);
+  await page.waitForFunction(() => (document.querySelector('#profile-table thead')?.textContent ?? '').includes('onerror'));
   await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 2);
   assert.equal(await page.locator('#profile-table img').count(), 0);
   const head = await page.locator('#profile-table thead').textContent();
