@@ -77,7 +77,14 @@ export class Segmenter {
     if (!p || m?.id !== p.id) return;
     if (m.type === 'progress') p.onProgress?.(m.progress);
     else if (m.type === 'result') this.#settle(m.result, null);
-    else if (m.type === 'error') this.#settle(null, SeglensError.from(m.error));
+    else if (m.type === 'error') {
+      this.#settle(null, SeglensError.from(m.error));
+      // The engine trapped: its instance cannot be trusted again; start a fresh worker.
+      if (m.fatal) {
+        this.#worker?.terminate();
+        this.#spawn();
+      }
+    }
   }
 
   /** @param {Result | null} result @param {SeglensError | null} error */

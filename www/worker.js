@@ -53,6 +53,15 @@ ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
     progress('done');
     ctx.postMessage({ id, type: 'result', result }, [result.labels.buffer, result.customerFeatures.values.buffer]);
   } catch (e) {
-    ctx.postMessage({ id, type: 'error', error: SeglensError.from(e).toJSON() });
+    // A Wasm trap (out of memory: Rust aborts) leaves the instance unusable: say so, and the
+    // page replaces this worker. Data errors are ordinary replies.
+    const trapped = e instanceof WebAssembly.RuntimeError;
+    const error = trapped
+      ? new SeglensError(`the segmentation engine stopped (${e.message}); most likely out of memory: try a smaller file or fewer features`, { code: 'engine_failed' })
+      : SeglensError.from(e);
+    if (trapped) {
+      loaded = null;
+    }
+    ctx.postMessage({ id, type: 'error', error: error.toJSON(), fatal: trapped });
   }
 };
