@@ -263,6 +263,54 @@ test('a second file while the first is still running: the first is dropped, the 
   assert.match((await page.locator('#cards').textContent()) ?? '', /Customers/);
 });
 
+test('CSV, TSV, JSON and JSON Lines uploads of the same events give the same segments', async () => {
+  const { page } = demo;
+  await page.selectOption('#method', 'kmeans');
+  await page.selectOption('#k', '3');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  const rows = [];
+  for (let i = 0; i < 60; i++) {
+    const u = `u${i % 20}`;
+    rows.push({ user_id: u, timestamp: `2024-0${1 + (i % 6)}-${String(1 + (i % 27)).padStart(2, '0')}T10:00:00Z`, event: i % 3 ? 'view' : 'purchase', revenue: i % 3 ? null : (i % 7) * 10 + 5 });
+  }
+  const keys = Object.keys(rows[0]);
+  const cell = (/** @type {unknown} */ v) => (v === null ? '' : String(v));
+  const files = {
+    'events.csv': [keys.join(','), ...rows.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\n'),
+    'events.tsv': [keys.join('\t'), ...rows.map((r) => keys.map((k) => cell(r[k])).join('\t'))].join('\n'),
+    'events.json': JSON.stringify(rows),
+    'events.jsonl': rows.map((r) => JSON.stringify(r)).join('\n'),
+  };
+  const seen = [];
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(tmpdir(), `seglens-format-${name}`);
+    writeFileSync(path, text);
+    await page.setInputFiles('#file', path);
+    await page.waitForFunction((n) => (document.getElementById('source')?.textContent ?? '').includes(n), `seglens-format-${name}`);
+    await page.locator('#status', { hasText: 'Done' }).waitFor();
+    await page.locator('#progress').waitFor({ state: 'hidden' });
+    seen.push(await page.$$eval('#segments-table tbody tr', (trs) => trs.map((tr) => tr.children[2]?.textContent).join('|')));
+  }
+  assert.equal(new Set(seen).size, 1, seen.join(' / '));
+  assert.equal(seen[0].split('|').reduce((a, b) => a + Number(b), 0), 20);
+});
+
+test('remapping a column in the mapping table re-segments with the new role', async () => {
+  const { page } = demo;
+  const path = join(tmpdir(), 'seglens-two-ids.csv');
+  const lines = ['user_id,account_id,timestamp,event,revenue'];
+  for (let i = 0; i < 90; i++) lines.push(`u${i % 30},acct${i % 6},2024-02-${String(1 + (i % 27)).padStart(2, '0')}T09:00:00Z,${i % 4 ? 'view' : 'purchase'},${i % 4 ? '' : 10 + i}`);
+  writeFileSync(path, lines.join('\n'));
+  await page.setInputFiles('#file', path);
+  await page.waitForFunction(() => (document.getElementById('source')?.textContent ?? '').includes('seglens-two-ids'));
+  await page.locator('#status', { hasText: 'Done' }).waitFor();
+  assert.equal(await page.locator('#cards .card .value').first().textContent(), '30');
+  if (!(await page.locator('#mapping-box').evaluate((d) => /** @type {HTMLDetailsElement} */ (d).open))) await page.click('#mapping-box summary');
+  await page.selectOption('select[aria-label="Role of column account_id"]', 'id');
+  await page.waitForFunction(() => document.querySelector('#cards .card .value')?.textContent === '6');
+  assert.equal(await page.locator('select[aria-label="Role of column account_id"]').inputValue(), 'id');
+});
+
 test('markup in ids and column names renders as text', async () => {
   const { page } = demo;
   const evil = join(tmpdir(), 'seglens-evil.csv');
