@@ -21,6 +21,8 @@ export async function demoRun(file) {
   await page.setInputFiles('#file', file);
   await page.locator('#status', { hasText: 'Done' }).waitFor({ timeout: 10 * 60 * 1000 });
   await page.locator('#segments-table tbody tr').first().waitFor();
+  // The last queued chart task fills the chart picker: everything is drawn.
+  await page.waitForFunction(() => document.querySelectorAll('#chart-pick option').length > 0);
   const total = (Date.now() - t0) / 1000;
   const status = await page.locator('#status').textContent();
   const long = /** @type {number[]} */ (await page.evaluate(() => /** @type {any} */ (window).__long));

@@ -246,6 +246,9 @@ function drawDistribution(width) {
 }
 els.distFeature.addEventListener('change', () => drawDistribution(Math.max(320, Math.min(els.chart.clientWidth || 720, 900))));
 
+/** Bumped by every render, so charts still queued from an older result are not drawn. */
+let drawGeneration = 0;
+
 /** @param {import('./types').Report} r */
 function render(r) {
   els.results.hidden = false;
@@ -267,33 +270,40 @@ function render(r) {
   const width = Math.max(320, Math.min(els.chart.clientWidth || 720, 900));
   els.chart.replaceChildren(segmentSizes(r, width));
   const isRfm = r.method === 'rfm';
+  // The other charts are drawn one per task: each takes tens of milliseconds, all at once
+  // blocked the page for over 100 ms on large inputs. A newer result cancels the rest.
+  const gen = ++drawGeneration;
+  const later = (/** @type {() => void} */ draw) => setTimeout(() => gen === drawGeneration && draw(), 0);
   els.pcaFig.hidden = !r.projection;
-  if (r.projection) {
-    els.pcaChart.replaceChildren(projectionScatter(r.projection, r, width));
-    const shown = r.projection.sample_size;
+  const p = r.projection;
+  if (p) {
+    later(() => els.pcaChart.replaceChildren(projectionScatter(p, r, width)));
+    const shown = p.sample_size;
     els.pcaCaption.textContent = `Customers on the first two principal components of the features used${shown < r.customers ? ` (a sample of ${shown.toLocaleString('en-US')} of ${r.customers.toLocaleString('en-US')})` : ''}`;
   }
   els.liftFig.hidden = r.segments.length < 2;
-  if (!els.liftFig.hidden) els.liftChart.replaceChildren(liftHeatmap(r, width));
+  if (!els.liftFig.hidden) later(() => els.liftChart.replaceChildren(liftHeatmap(r, width)));
   els.silFig.hidden = m.silhouette_by_segment.length === 0;
-  if (!els.silFig.hidden) els.silChart.replaceChildren(silhouettePlot(r, width));
+  if (!els.silFig.hidden) later(() => els.silChart.replaceChildren(silhouettePlot(r, width)));
   const keep = els.distFeature.value;
   els.distFeature.replaceChildren(...r.features.map((f) => Object.assign(el('option', f), { value: f })));
   if (r.features.includes(keep)) els.distFeature.value = keep;
-  drawDistribution(width);
+  later(() => drawDistribution(width));
   els.rfmFig.hidden = !isRfm || r.rfm_grid.length === 0;
-  if (!els.rfmFig.hidden) els.rfmChart.replaceChildren(rfmGrid(r, width));
+  if (!els.rfmFig.hidden) later(() => els.rfmChart.replaceChildren(rfmGrid(r, width)));
   const c = r.cohorts;
   els.retentionFig.hidden = !c || c.first_time.length === 0;
   els.lifecycleFig.hidden = !c || c.lifecycle.length === 0;
-  if (c && !els.retentionFig.hidden) els.retentionChart.replaceChildren(retentionHeatmap(c, width));
-  if (c && !els.lifecycleFig.hidden) els.lifecycleChart.replaceChildren(lifecycleChart(c, width));
+  if (c && !els.retentionFig.hidden) later(() => els.retentionChart.replaceChildren(retentionHeatmap(c, width)));
+  if (c && !els.lifecycleFig.hidden) later(() => els.lifecycleChart.replaceChildren(lifecycleChart(c, width)));
   const caption = els.retentionFig.querySelector('figcaption');
   if (caption && c) caption.textContent = `Retention: share of each ${c.period}ly cohort still active later`.replace('dayly', 'daily');
   els.migrationFig.hidden = !r.migration;
-  if (r.migration) els.migrationChart.replaceChildren(migrationChart(r.migration, width));
+  const mig = r.migration;
+  if (mig) later(() => els.migrationChart.replaceChildren(migrationChart(mig, width)));
   els.kFig.hidden = r.k_search.length === 0;
-  if (!els.kFig.hidden) els.kChart.replaceChildren(kSearch(r, width));
+  if (!els.kFig.hidden) later(() => els.kChart.replaceChildren(kSearch(r, width)));
+  later(fillChartPicker);
   els.dlRfm.hidden = !isRfm;
   const pct = (/** @type {number | null} */ v) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
   fillTable(
@@ -355,7 +365,6 @@ function render(r) {
   );
   els.warnings.replaceChildren(...r.warnings.map((w) => el('li', w.line === null ? w.message : `line ${w.line}: ${w.message}`)));
   els.warningsBox.hidden = r.warnings.length === 0;
-  fillChartPicker();
 }
 
 const PAGE = 50;

@@ -144,6 +144,7 @@ test('drill into a segment, page through its customers; settings live in the URL
 test('charts download as standalone SVG and as PNG (drawn locally at 2x)', async () => {
   const { page } = demo;
   await page.locator('#progress').waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelectorAll('#chart-pick option').length >= 4);
   const options = await page.locator('#chart-pick option').allTextContents();
   assert.ok(options.includes('Segment sizes') && options.length >= 4, options.join(' | '));
   await page.selectOption('#chart-pick', { label: 'Segment sizes' });
