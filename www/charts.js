@@ -108,24 +108,31 @@ export function rfmGrid(report, width) {
 }
 
 /**
- * k-search: silhouette (higher is better) and inertia (the elbow) by k.
+ * k-search: silhouette (higher is better) and inertia (the elbow) by k, side by side, the chosen k
+ * dashed in both.
  * @param {Report} report
  * @param {number} width
  */
 export function kSearch(report, width) {
   const data = report.k_search.filter((e) => e.silhouette !== null);
-  return accessible(Plot.plot({
-    width: Math.min(width, 720),
-    height: 260,
-    ariaLabel: 'Silhouette by number of segments',
-    x: { label: 'k (segments)', ticks: data.map((d) => d.k), tickFormat: 'd' },
-    y: { label: '↑ silhouette', grid: true },
-    marks: [
-      Plot.ruleX([report.k], { stroke: '#D55E00', strokeDasharray: '4 3' }),
-      Plot.line(data, { x: 'k', y: 'silhouette', stroke: '#0072B2' }),
-      Plot.dot(data, { x: 'k', y: 'silhouette', fill: '#0072B2', title: (d) => `k = ${d.k}: silhouette ${d.silhouette?.toFixed(3)}` }),
-    ],
-  }));
+  const w = Math.max(260, Math.min(width, 900) / 2 - 8);
+  const panel = (/** @type {'silhouette' | 'inertia'} */ key, /** @type {string} */ label, /** @type {string} */ color) =>
+    accessible(Plot.plot({
+      width: w,
+      height: 240,
+      ariaLabel: `${label} by number of segments`,
+      x: { label: 'k (segments)', ticks: data.map((d) => d.k), tickFormat: 'd' },
+      y: { label: `↑ ${label}`, grid: true },
+      marks: [
+        Plot.ruleX([report.k], { stroke: '#D55E00', strokeDasharray: '4 3' }),
+        Plot.line(data, { x: 'k', y: key, stroke: color }),
+        Plot.dot(data, { x: 'k', y: key, fill: color, title: (d) => `k = ${d.k}: ${label} ${d[key]?.toPrecision(4)}` }),
+      ],
+    }));
+  const box = document.createElement('div');
+  box.className = 'chart-pair';
+  box.append(panel('silhouette', 'silhouette', '#0072B2'), panel('inertia', 'inertia (elbow)', '#009E73'));
+  return box;
 }
 
 /**

@@ -11,7 +11,8 @@
 // labels, ids }), `progress` (detail: progress), `error` (detail: SeglensError),
 // `select` (detail: { segment }). Methods: run(), cancel().
 // Theme: --seg-lens-bg, --seg-lens-fg, --seg-lens-muted, --seg-lens-accent,
-// --seg-lens-border, --seg-lens-font.
+// --seg-lens-border, --seg-lens-font; theme="dark" switches the defaults to a dark palette
+// (the host's own variables still win).
 
 import { Segmenter } from './client.js';
 import { segmentColor, segmentSizes } from './charts.js';
@@ -22,6 +23,10 @@ const CSS = `
 :host { display: block; font-family: var(--seg-lens-font, system-ui, sans-serif); color: var(--seg-lens-fg, #1d2430);
   background: var(--seg-lens-bg, transparent); --accent: var(--seg-lens-accent, #0072b2); }
 :host([hidden]) { display: none; }
+:host([theme="dark"]) { color: var(--seg-lens-fg, #e6e9ee); background: var(--seg-lens-bg, #12161c); --accent: var(--seg-lens-accent, #56b4e9); }
+:host([theme="dark"]) .status { color: var(--seg-lens-muted, #9aa3b0); }
+:host([theme="dark"]) .error { color: #ff6b81; }
+:host([theme="dark"]) button, :host([theme="dark"]) th, :host([theme="dark"]) td { border-color: var(--seg-lens-border, #2c333d); }
 .bar { display: flex; gap: .6rem; align-items: center; min-height: 2rem; }
 .status { color: var(--seg-lens-muted, #5b6472); font-size: .9em; }
 .error { color: #b00020; font-weight: 600; }

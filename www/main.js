@@ -308,13 +308,14 @@ function render(r) {
   const pct = (/** @type {number | null} */ v) => (v === null ? '–' : `${(v * 100).toFixed(1)} %`);
   fillTable(
     els.segments,
-    ['#', 'Segment', 'Customers', 'Share', 'Revenue share', 'Description', 'Rule (decision tree: fidelity)'],
+    ['#', 'Segment', 'Customers', 'Share', 'Revenue share', 'Silhouette', 'Description', 'Rule (decision tree: fidelity)'],
     r.segments.map((s) => [
       s.id,
       swatch(s),
       num(fmt(s.size)),
       num(pct(s.share)),
       num(pct(s.revenue_share)),
+      num(m.silhouette_by_segment.find((g) => g.segment === s.id)?.mean?.toFixed(3) ?? '–'),
       s.rule,
       s.surrogate ? `${s.surrogate.rule} (${pct(s.surrogate.fidelity)}; precision ${pct(s.surrogate.precision)}, recall ${pct(s.surrogate.recall)})` : '–',
     ]),

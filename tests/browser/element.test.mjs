@@ -46,6 +46,21 @@ test('changing an attribute re-segments; bad data shows an error event and a mes
   assert.match((await page.locator('#by-columns .error').textContent()) ?? '', /no numeric columns/);
 });
 
+test('themes: theme="dark" switches the palette; the host’s CSS variables still win', async () => {
+  const { page } = host;
+  const style = () => page.$eval('#by-rows', (el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor].join(' / '));
+  const light = await style();
+  await page.$eval('#by-rows', (el) => el.setAttribute('theme', 'dark'));
+  assert.equal(await style(), 'rgb(230, 233, 238) / rgb(18, 22, 28)');
+  await page.$eval('#by-rows', (el) => /** @type {HTMLElement} */ (el).style.setProperty('--seg-lens-fg', 'rgb(1, 2, 3)'));
+  assert.match(await style(), /^rgb\(1, 2, 3\)/);
+  await page.$eval('#by-rows', (el) => {
+    el.removeAttribute('theme');
+    /** @type {HTMLElement} */ (el).style.removeProperty('--seg-lens-fg');
+  });
+  assert.equal(await style(), light);
+});
+
 test('no foreign requests, no CSP violations or page errors', () => {
   const origin = new URL(host.server.url).origin;
   assert.deepEqual(host.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:')), []);
