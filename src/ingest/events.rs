@@ -144,6 +144,21 @@ pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, Ing
         rows_skipped: src.unreadable,
         ..EventLog::default()
     };
+    // Reserve the columns once from the sample's bytes per row: doubling growth would hold up to
+    // twice the final size (and old + new buffers while copying) at the peak of a large file.
+    let per_row = sample.iter().map(|r| r.fields.as_byte_record().as_slice().len() + r.fields.len()).sum::<usize>()
+        / sample.len().max(1);
+    // Capped at one row per 8 bytes (no usable row with an id and a time is shorter), so an
+    // unrepresentative sample cannot reserve more than the file's own size in each column.
+    let rows = (bytes.len() / per_row.max(1)).saturating_add(sample.len()).min(bytes.len() / 8 + 1);
+    log.customer.reserve(rows);
+    log.time.reserve(rows);
+    if roles.event.is_some() {
+        log.event.reserve(rows);
+    }
+    if roles.revenue.is_some() {
+        log.revenue.reserve(rows);
+    }
     let mut b = Builder {
         roles: &roles,
         width: names.len(),
