@@ -204,7 +204,9 @@ function main() {
       if (p.stage === 'done') say(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     });
   } catch (e) {
-    fail(`${file}: ${SeglensError.from(e).message}`, 1);
+    const err = SeglensError.from(e);
+    // Options the core refuses are usage errors (exit 2), like unknown flags.
+    fail(`${file}: ${err.message}`, err.code === 'bad_options' ? 2 : 1);
   }
   const { report, reportJson, labelsCsv, rfmCsv } = result;
   const labelsPath = str('labels');

@@ -197,6 +197,14 @@ impl Segmenter {
         };
         let names: Vec<String> = cols.iter().map(|&j| t.feature_names[j].clone()).collect();
         let mut raw = t.values.select(Axis(1), &cols);
+        if options.mini_batch == Some(0) {
+            return Err(OptionsError::Invalid {
+                option: "miniBatch",
+                value: "0".into(),
+                expected: "a batch size of at least 1 customer",
+            }
+            .into());
+        }
         if !(options.impute_value.is_finite() && options.clip_percentile.is_finite()) {
             return Err(OptionsError::Invalid {
                 option: "imputeValue / clipPercentile",

@@ -268,8 +268,12 @@ fn options_from(value: JsValue) -> Result<Options, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Options::default());
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| error_value("bad_options", &format!("invalid options: {e}"), None, None))
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        // serde-wasm-bindgen's message is a JS error's text ("Error: unknown variant …").
+        let text = e.to_string();
+        let text = text.strip_prefix("Error: ").unwrap_or(&text);
+        error_value("bad_options", &format!("invalid options: {text}"), None, None)
+    })
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

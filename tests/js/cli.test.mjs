@@ -219,3 +219,16 @@ test('output piped into a reader that stops early (| head) ends quietly', () => 
   assert.equal(r.stdout.split('\n').length, 3);
   assert.equal(r.stderr, '', r.stderr);
 });
+
+test('an option value the core refuses is a usage error: exit 2, one clean line', () => {
+  const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
+  for (const [args, want] of [
+    [['--clip', 'foo'], /invalid options: unknown variant `foo`, expected one of `none`, `iqr`, `percentile`/],
+    [['--mini-batch', '0'], /miniBatch = "0" is not valid: expected a batch size of at least 1 customer/],
+  ]) {
+    const r = cli(['segment', f, ...args]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, want);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+});
