@@ -222,10 +222,12 @@ test('output piped into a reader that stops early (| head) ends quietly', () => 
 
 test('an option value the core refuses is a usage error: exit 2, one clean line', () => {
   const f = fileURLToPath(new URL('../fixtures/events_small.csv', import.meta.url));
-  for (const [args, want] of [
+  /** @type {[string[], RegExp][]} */
+  const cases = [
     [['--clip', 'foo'], /invalid options: unknown variant `foo`, expected one of `none`, `iqr`, `percentile`/],
     [['--mini-batch', '0'], /miniBatch = "0" is not valid: expected a batch size of at least 1 customer/],
-  ]) {
+  ];
+  for (const [args, want] of cases) {
     const r = cli(['segment', f, ...args]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, want);
