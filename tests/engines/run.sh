@@ -10,8 +10,19 @@ cd "$(dirname "$0")/../.."
 venv=.venv-engines
 if ! "$venv/bin/python" -c 'import duckdb, pyspark' 2>/dev/null; then
   echo "engines: installing duckdb and pyspark into $venv" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check 'duckdb>=1.1' 'pyspark>=3.5'
+  rm -rf "$venv"
+  if ! python3 -m venv "$venv" 2>/dev/null; then
+    # A bare Debian has python3 without venv/ensurepip: install them (root, as CI runs).
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >/dev/null
+      rm -rf "$venv"
+      python3 -m venv "$venv"
+    else
+      echo "engines: python3 with venv is needed (apt-get install python3-venv)" >&2
+      exit 1
+    fi
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'duckdb==2.0.1' 'pyspark==4.3.0'   # the versions the checks were written against
 fi
 if [[ " $* " != *" --no-spark "* ]] && ! command -v java >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
