@@ -16,17 +16,48 @@ import { SeglensError } from './errors.js';
 export { loadKey } from './load-key.js';
 
 /**
+ * Runs a Wasm call, turning whatever it throws into a SeglensError.
+ * @template T
+ * @param {() => T} fn
+ * @returns {T}
+ */
+function call(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw SeglensError.from(e);
+  }
+}
+
+/**
+ * Loads `bytes` into a temporary Session, runs `use` on it and frees it.
+ * @template T
+ * @param {Uint8Array} bytes
+ * @param {Options} options
+ * @param {(s: Session) => T} use
+ * @returns {T}
+ */
+function withSession(bytes, options, use) {
+  /** @type {Session | undefined} */
+  let session;
+  try {
+    session = Session.load(bytes, options);
+    return use(session);
+  } catch (e) {
+    throw SeglensError.from(e);
+  } finally {
+    session?.free();
+  }
+}
+
+/**
  * Parses `bytes` into a Wasm `Session` (the caller frees it).
  * @param {Uint8Array} bytes   CSV/TSV/JSON/JSONL: an event log or one row per customer
  * @param {Options} [options]
  * @returns {Session}
  */
 export function loadSession(bytes, options = {}) {
-  try {
-    return Session.load(bytes, options);
-  } catch (e) {
-    throw SeglensError.from(e);
-  }
+  return call(() => Session.load(bytes, options));
 }
 
 /**
@@ -81,15 +112,7 @@ export function runSegmentation(bytes, options = {}, onProgress) {
  * @returns {import('./types').CohortReport}
  */
 export function runCohorts(bytes, options = {}) {
-  let session;
-  try {
-    session = Session.load(bytes, options);
-    return session.cohorts(options);
-  } catch (e) {
-    throw SeglensError.from(e);
-  } finally {
-    session?.free();
-  }
+  return withSession(bytes, options, (s) => s.cohorts(options));
 }
 
 /**
@@ -99,15 +122,7 @@ export function runCohorts(bytes, options = {}) {
  * @returns {{ ids: string[], names: string[], values: Float64Array }}  `values` row-major, NaN for missing
  */
 export function runFeatures(bytes, options = {}) {
-  let session;
-  try {
-    session = Session.load(bytes, options);
-    return session.features(options);
-  } catch (e) {
-    throw SeglensError.from(e);
-  } finally {
-    session?.free();
-  }
+  return withSession(bytes, options, (s) => s.features(options));
 }
 
 /**
@@ -118,11 +133,7 @@ export function runFeatures(bytes, options = {}) {
  * @returns {import('./types').Prediction}
  */
 export function runPredict(bytes, modelJson, asOf) {
-  try {
-    return predict(bytes, modelJson, asOf);
-  } catch (e) {
-    throw SeglensError.from(e);
-  }
+  return call(() => predict(bytes, modelJson, asOf));
 }
 
 /** Version of the crate the loaded Wasm was built from. */
@@ -150,11 +161,7 @@ export function checkWasmVersion() {
  * @returns {import('./types').Metrics}
  */
 export function runMetrics(data, d, labels, seed = 0) {
-  try {
-    return metrics(data instanceof Float64Array ? data : Float64Array.from(data), d, Uint32Array.from(labels), BigInt(seed));
-  } catch (e) {
-    throw SeglensError.from(e);
-  }
+  return call(() => metrics(data instanceof Float64Array ? data : Float64Array.from(data), d, Uint32Array.from(labels), BigInt(seed)));
 }
 
 /**
@@ -165,9 +172,5 @@ export function runMetrics(data, d, labels, seed = 0) {
  * @returns {{ labels: number[], centroids: number[], inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d`
  */
 export function runKmeans(data, d, options) {
-  try {
-    return kmeans(data instanceof Float64Array ? data : Float64Array.from(data), d, options);
-  } catch (e) {
-    throw SeglensError.from(e);
-  }
+  return call(() => kmeans(data instanceof Float64Array ? data : Float64Array.from(data), d, options));
 }

@@ -36,6 +36,8 @@ const DAY = 86400;
 const PURCHASE_WORDS = ['purchase', 'order', 'checkout', 'transaction', 'payment', 'buy', 'subscribe'];
 const REFUND_WORDS = ['refund', 'return', 'chargeback', 'cancel'];
 const NULL_TOKENS = ['', 'NA', 'N/A', 'NULL', 'NAN', 'NONE', '-', '#N/A'];
+/** Features from fitted BG/NBD and Gamma-Gamma models (src/clv), which the export does not write. */
+const CLV_FEATURES = ['p_alive', 'expected_purchases_90d', 'expected_aov', 'clv_90d'];
 const TIME_TYPES = ['timestamp', 'iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'dmy', 'mdy'];
 const FROM_MODEL_FORMAT = /** @type {Record<string, TimeType>} */ ({
   iso8601: 'timestamp',
@@ -59,11 +61,15 @@ const FROM_MODEL_FORMAT = /** @type {Record<string, TimeType>} */ ({
  * @property {(x: string) => string} log1p
  */
 
+/** Standard SQL quoting (DuckDB and ANSI): doubled quote characters, backslashes literal. */
+const standardIdent = (/** @type {string} */ n) => `"${n.replaceAll('"', '""')}"`;
+const standardStr = (/** @type {string} */ s) => `'${s.replaceAll("'", "''")}'`;
+
 /** @type {Record<Dialect, DialectSyntax>} */
 const DIALECTS = {
   duckdb: {
-    ident: (n) => `"${n.replaceAll('"', '""')}"`,
-    str: (s) => `'${s.replaceAll("'", "''")}'`,
+    ident: standardIdent,
+    str: standardStr,
     text: 'VARCHAR',
     double: 'DOUBLE',
     tryCast: 'TRY_CAST',
@@ -87,8 +93,8 @@ const DIALECTS = {
     log1p: (x) => `log1p(${x})`,
   },
   ansi: {
-    ident: (n) => `"${n.replaceAll('"', '""')}"`,
-    str: (s) => `'${s.replaceAll("'", "''")}'`,
+    ident: standardIdent,
+    str: standardStr,
     text: 'VARCHAR',
     double: 'DOUBLE PRECISION',
     tryCast: 'CAST',
@@ -161,7 +167,7 @@ function checkModel(model) {
 function aggregates(q, p) {
   const w = 'w = 1';
   const pw = `w = 1 AND kind = 'P'`;
-  const lines = [
+  return [
     'MIN(ts) AS first_ts',
     'MAX(ts) AS last_ts',
     `MAX(CASE WHEN kind = 'P' THEN ts END) AS last_p`,
@@ -183,7 +189,15 @@ function aggregates(q, p) {
     `SUM(CASE WHEN ${w} AND ts <= as_of - ${p.trendW} AND ts > as_of - ${2 * p.trendW} THEN 1 ELSE 0 END) AS n_previous`,
     ...p.events.map((e, i) => `SUM(CASE WHEN ${w} AND ev = ${q.str(e)} THEN 1 ELSE 0 END) AS c${i}`),
   ];
-  return lines;
+}
+
+/**
+ * `count:x` / `used:x` → `['count' | 'used', 'x']`; null for any other feature name.
+ * @param {string} name
+ */
+function perEventFeature(name) {
+  const m = /^(count|used):(.*)$/s.exec(name);
+  return m ? /** @type {[string, string]} */ ([m[1], m[2]]) : null;
 }
 
 /**
@@ -217,10 +231,10 @@ function featureExpr(q, name, events) {
     trend: `CASE WHEN n_recent + n_previous > 0 THEN ${dbl('n_recent - n_previous')} / ${dbl('n_recent + n_previous')} ELSE 0e0 END`,
   };
   if (name in fixed) return fixed[name];
-  const m = /^(count|used):(.*)$/s.exec(name);
-  if (!m) return null;
-  const i = events.indexOf(m[2]);
-  return m[1] === 'count' ? dbl(`c${i}`) : `CASE WHEN c${i} > 0 THEN 1e0 ELSE 0e0 END`;
+  const perEvent = perEventFeature(name);
+  if (!perEvent) return null;
+  const i = events.indexOf(perEvent[1]);
+  return perEvent[0] === 'count' ? dbl(`c${i}`) : `CASE WHEN c${i} > 0 THEN 1e0 ELSE 0e0 END`;
 }
 
 /**
@@ -231,8 +245,8 @@ function countedEvents(names) {
   /** @type {string[]} */
   const out = [];
   for (const n of names) {
-    const m = /^(count|used):(.*)$/s.exec(n);
-    if (m && !out.includes(m[2])) out.push(m[2]);
+    const event = perEventFeature(n)?.[1];
+    if (event !== undefined && !out.includes(event)) out.push(event);
   }
   return out;
 }
@@ -257,21 +271,20 @@ const OPS = /** @type {Record<string, string>} */ ({ Gt: '>', Ge: '>=', Lt: '<',
 /**
  * A rule condition in two-valued logic: a missing value makes a comparison
  * false (never NULL), so `not` flips it as seglens does.
- * @param {DialectSyntax} q
  * @param {any} e
  * @param {(feature: string) => string} col
  * @returns {string}
  */
-function ruleSql(q, e, col) {
+function ruleSql(e, col) {
   if (e === 'True') return 'TRUE';
   if (e?.Compare) {
     const { feature, op, value } = e.Compare;
     if (!(op in OPS)) throw new SeglensError(`unknown rule operator ${op}`, { code: 'bad_model' });
     return `COALESCE(${col(feature)} ${OPS[op]} ${num(value)}, FALSE)`;
   }
-  if (e?.Not) return `(NOT ${ruleSql(q, e.Not, col)})`;
-  if (e?.And) return `(${ruleSql(q, e.And[0], col)} AND ${ruleSql(q, e.And[1], col)})`;
-  if (e?.Or) return `(${ruleSql(q, e.Or[0], col)} OR ${ruleSql(q, e.Or[1], col)})`;
+  if (e?.Not) return `(NOT ${ruleSql(e.Not, col)})`;
+  if (e?.And) return `(${ruleSql(e.And[0], col)} AND ${ruleSql(e.And[1], col)})`;
+  if (e?.Or) return `(${ruleSql(e.Or[0], col)} OR ${ruleSql(e.Or[1], col)})`;
   throw new SeglensError('the model holds a rule seglens cannot read', { code: 'bad_model' });
 }
 
@@ -314,7 +327,8 @@ function scoreSql(x, edges) {
 }
 
 /**
- * The segment id and name columns for each method, from the `z` (scaled) or `f` (raw) columns.
+ * The CTEs and the SELECT that give each customer a segment id, per method, from the `z` (scaled),
+ * `x` (filled) or `f` (raw) columns.
  * @param {DialectSyntax} q
  * @param {any} m  the model
  * @param {string[]} all  every feature computed (`f0`, `f1`, … in this order)
@@ -323,8 +337,6 @@ function assignment(q, m, all) {
   const d = m.features.length;
   const names = m.segments.map((/** @type {{name: string}} */ s) => s.name);
   const idOf = (/** @type {string} */ name) => Math.max(0, names.indexOf(name));
-  /** Segment id → name, as a CASE over the id column. */
-  const nameCase = `CASE segment ${names.map((/** @type {string} */ n, /** @type {number} */ i) => `WHEN ${i} THEN ${q.str(n)}`).join(' ')} END`;
   const sq = (/** @type {number[]} */ c) =>
     c.map((v, j) => `(z${j} - ${num(v)}) * (z${j} - ${num(v)})`).join(' + ');
   if (m.method === 'kmeans') {
@@ -341,7 +353,6 @@ function assignment(q, m, all) {
     return {
       ctes: [`dist AS (\n  SELECT cid, ${dist.join(',\n    ')}\n  FROM z\n)`],
       select: `SELECT cid, ${k === 1 ? '0' : `CASE ${pick.join(' ')} ELSE ${k - 1} END`} AS segment FROM dist`,
-      nameCase,
     };
   }
   if (m.method === 'dbscan') {
@@ -364,7 +375,6 @@ function assignment(q, m, all) {
     return {
       ctes,
       select: `SELECT z.cid, COALESCE(ranked.seg, ${p.outlier_segment}) AS segment FROM z LEFT JOIN ranked ON ranked.cid = z.cid AND ranked.rn = 1`,
-      nameCase,
     };
   }
   if (m.method === 'rules') {
@@ -374,12 +384,11 @@ function assignment(q, m, all) {
       return j < 0 ? 'NULL' : `f${j}`;
     };
     const whens = rules.map(
-      (/** @type {any} */ r) => `WHEN ${ruleSql(q, r.when, col)} THEN ${idOf(r.name)}`,
+      (/** @type {any} */ r) => `WHEN ${ruleSql(r.when, col)} THEN ${idOf(r.name)}`,
     );
     return {
       ctes: [],
       select: `SELECT cid, CASE ${whens.join(' ')} ELSE ${idOf('Other')} END AS segment FROM z`,
-      nameCase,
     };
   }
   if (m.method === 'rfm') {
@@ -408,7 +417,6 @@ function assignment(q, m, all) {
         `grid AS (\n  SELECT cid, ${grid('rs')} AS r5, ${grid('fs')} AS f5, ${grid('ms')} AS m5\n  FROM scores\n)`,
       ],
       select: `SELECT cid, CASE ${whens.join(' ')} ELSE ${idOf('Other')} END AS segment FROM grid`,
-      nameCase,
     };
   }
   throw new SeglensError(`method "${m.method}" cannot be exported to SQL`, { code: 'bad_model' });
@@ -523,7 +531,7 @@ export function exportSql(model, options = {}) {
       const e = featureExpr(q, f, events);
       if (e === null) {
         if (m.method === 'rules') return `NULL AS f${j}`;
-        const clv = ['p_alive', 'expected_purchases_90d', 'expected_aov', 'clv_90d'].includes(f);
+        const clv = CLV_FEATURES.includes(f);
         throw new SeglensError(
           clv
             ? `the model uses "${f}", which comes from BG/NBD and Gamma-Gamma fits that SQL export does not write yet; fit the model without the CLV features to export it`
@@ -557,6 +565,8 @@ export function exportSql(model, options = {}) {
   ctes.push(...a.ctes, `labels AS (\n  ${a.select}\n)`);
   const extra = options.withFeatures ? features.map((f, j) => `, z.f${j} AS ${q.ident(f)}`).join('') : '';
   const from = options.withFeatures ? 'labels JOIN z ON z.cid = labels.cid' : 'labels';
-  const body = `WITH ${ctes.join(',\n')}\nSELECT labels.cid AS ${q.ident(idCol)}, segment AS segment_id, ${a.nameCase} AS segment${extra}\nFROM ${from}\nORDER BY ${q.ident(idCol)}`;
+  const names = m.segments.map((/** @type {{name: string}} */ seg) => seg.name);
+  const nameCase = `CASE segment ${names.map((/** @type {string} */ n, /** @type {number} */ i) => `WHEN ${i} THEN ${q.str(n)}`).join(' ')} END`;
+  const body = `WITH ${ctes.join(',\n')}\nSELECT labels.cid AS ${q.ident(idCol)}, segment AS segment_id, ${nameCase} AS segment${extra}\nFROM ${from}\nORDER BY ${q.ident(idCol)}`;
   return `${header.join('\n')}\n${body}\n`;
 }

@@ -89,17 +89,8 @@ pub fn summarise(
 
 /// Median as pandas computes it (mean of the two middle values for an even count); NaN when empty.
 fn median(v: &mut [f64]) -> f64 {
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
-    }
     v.sort_by(f64::total_cmp);
-    let mid = n / 2;
-    if n % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
-    }
+    crate::prep::median_sorted(v).unwrap_or(f64::NAN)
 }
 
 /// Words for well-known behavioural features: (when high, when low).

@@ -64,7 +64,14 @@ pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[u32]) -> Option<Vec<f64>
 /// seeded sample of that many rows.
 pub fn silhouette(x: ArrayView2<f64>, labels: &[u32], seed: u64) -> Option<Silhouette> {
     let (s, _) = scored_rows(x, labels, seed)?;
-    Some(Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() })
+    Some(Silhouette::of(&s))
+}
+
+impl Silhouette {
+    /// The mean of per-row silhouettes.
+    fn of(s: &[f64]) -> Silhouette {
+        Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() }
+    }
 }
 
 /// Per-row silhouettes of all rows (up to the limit) or of the seeded sample, with their labels.
@@ -103,7 +110,7 @@ pub fn silhouette_by_segment(
     seed: u64,
 ) -> Option<(Silhouette, Vec<SegmentSilhouette>)> {
     let (s, ls) = scored_rows(x, labels, seed)?;
-    let score = Silhouette { score: s.iter().sum::<f64>() / s.len() as f64, sample_size: s.len() };
+    let score = Silhouette::of(&s);
     let mut per: Vec<Vec<f64>> = vec![Vec::new(); k];
     for (v, l) in s.iter().zip(&ls) {
         if let Some(p) = per.get_mut(*l as usize) {
