@@ -39,7 +39,8 @@ pub mod wasm;
 
 pub use error::{Error, Result};
 pub use pipeline::{
-    labels_csv, labels_csv_safe, rfm_csv, segment_bytes, InputKind, KChoice, Method, Options, Segmentation, Segmenter,
+    labels_csv, labels_csv_safe, rfm_csv, segment_bytes, InputKind, KChoice, Loader, Method, Options, Segmentation,
+    Segmenter,
 };
 pub use report::Report;
 

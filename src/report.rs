@@ -135,6 +135,18 @@ pub struct PrepStep {
     pub detail: String,
 }
 
+/// What the loaded data takes, counted from its columns (element sizes and
+/// string bytes), so it is the same natively and in Wasm. The text of a CSV
+/// event log read in chunks is never held; other inputs are held whole while
+/// they are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemoryUse {
+    /// Size of the input.
+    pub input_bytes: u64,
+    /// Bytes held by the parsed data kept for re-segmenting (columns, ids, names).
+    pub data_bytes: u64,
+}
+
 /// Everything a run produced, except the per-customer labels (which go to
 /// the labels CSV).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,6 +194,9 @@ pub struct Report {
     pub iterations: u32,
     pub converged: bool,
     pub warnings: Vec<Warning>,
+    /// Memory the loaded data takes.
+    #[serde(default)]
+    pub memory: Option<MemoryUse>,
 }
 
 impl Report {

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // seglens command line: the same Wasm core as the browser, under Node.
 // Exit codes: 0 success, 1 unusable input or failed run, 2 bad usage.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cohortsSync, predictSync, runSegmentation, SeglensError } from './node.js';
+import { cohortsSync, predictSync, runSegmentationStream, SeglensError } from './node.js';
 import { exportSql } from './sql.js';
 
 const HELP = `seglens — behavioral customer segmentation, on your machine
@@ -98,6 +98,25 @@ function num(v, flag) {
 }
 
 /** Contents of a text file given to a flag, or undefined. @param {string | undefined} path */
+/** @param {string} file  a path, or - for stdin @returns {Uint8Array} */
+function readInput(file) {
+  try {
+    const bytes = readFileSync(file === '-' ? 0 : file);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (e) {
+    return fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
+  }
+}
+
+/** @param {string} file @returns {number} */
+function fileSize(file) {
+  try {
+    return statSync(file).size;
+  } catch (e) {
+    return fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
+  }
+}
+
 function readText(path) {
   if (path === undefined) return undefined;
   try {
@@ -117,7 +136,7 @@ const FLAGS = [
   'dialect', 'table', 'time-type', 'order-column', 'impute', 'impute-value', 'clip', 'clip-percentile', 'mini-batch',
 ];
 
-function main() {
+async function main() {
   /** @type {{ values: Record<string, string | boolean | undefined>, positionals: string[] }} */
   let parsed = { values: {}, positionals: [] };
   try {
@@ -181,27 +200,31 @@ function main() {
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
 
-  let bytes;
-  try {
-    bytes = readFileSync(file === '-' ? 0 : file);
-  } catch (e) {
-    fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
+  if (cmd === 'cohorts' || cmd === 'predict') {
+    const input = readInput(file);
+    if (cmd === 'cohorts') return printCohorts(file, input, options, str('out'));
+    return runPredictCmd(file, input, str('model'), str('labels'), str('as-of'));
   }
-  const input = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (cmd === 'cohorts') return printCohorts(file, input, options, str('out'));
-  if (cmd === 'predict') return runPredictCmd(file, input, str('model'), str('labels'), str('as-of'));
   /** @type {import('./types').Result} */
   let result;
   try {
     // Stage lines on stderr for people watching a terminal (or with --progress); never on stdout.
     const watch = v.progress === true || (process.stderr.isTTY && !process.env.CI);
     const t0 = performance.now();
-    const mb = (bytes.byteLength / 1e6).toFixed(1);
+    const size = file === '-' ? undefined : fileSize(file);
     const say = (/** @type {string} */ m) => watch && process.stderr.write(`seglens: ${m}\n`);
-    say(`reading ${file} (${mb} MB)…`);
-    result = runSegmentation(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options, (p) => {
-      if (p.stage === 'segment') say(`read in ${((performance.now() - t0) / 1000).toFixed(2)} s; finding segments…`);
-      if (p.stage === 'done') say(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    const secs = () => ((performance.now() - t0) / 1000).toFixed(2);
+    say(`reading ${file}${size === undefined ? '' : ` (${(size / 1e6).toFixed(1)} MB)`}…`);
+    // The file streams in 1 MiB chunks: a CSV event log is parsed as it is read, never held whole.
+    const chunks = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+    let lastSaid = 0;
+    result = await runSegmentationStream(chunks, size, options, (p) => {
+      if (p.stage === 'parse' && p.rows && performance.now() - lastSaid > 1000) {
+        lastSaid = performance.now();
+        say(`${(p.done / 1e6).toFixed(0)} MB, ${p.rows.toLocaleString('en-US')} rows…`);
+      }
+      if (p.stage === 'segment') say(`read in ${secs()} s; finding segments…`);
+      if (p.stage === 'done') say(`done in ${secs()} s`);
     });
   } catch (e) {
     const err = SeglensError.from(e);
@@ -331,4 +354,4 @@ function printCohorts(file, input, options, out) {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main();
+await main();

@@ -22,8 +22,8 @@ export class Segmenter {
   #next = 1;
   /** @type {{ id: number, resolve: (r: Result) => void, reject: (e: SeglensError) => void, onProgress?: (p: Progress) => void } | null} */
   #pending = null;
-  /** What the worker has parsed: the caller's byte array and the reading options. */
-  /** @type {{ bytes: ArrayBuffer | Uint8Array, key: string } | null} */
+  /** What the worker has parsed: the caller's bytes or file and the reading options. */
+  /** @type {{ bytes: ArrayBuffer | Uint8Array | Blob, key: string } | null} */
   #loaded = null;
 
   /** @type {SegmenterOptions['wasm']} */ #wasm;
@@ -98,9 +98,10 @@ export class Segmenter {
 
   /**
    * Segments `bytes` in the worker. A run already in flight is cancelled first.
-   * Passing the same array again with the same reading options re-segments the data the worker
-   * already parsed (no copy, no parse).
-   * @param {ArrayBuffer | Uint8Array} bytes  file contents (copied; the caller keeps its buffer)
+   * Passing the same array or file again with the same reading options re-segments the data the
+   * worker already parsed (no copy, no parse).
+   * @param {ArrayBuffer | Uint8Array | Blob} bytes  file contents (copied; the caller keeps its buffer), or a
+   *   File/Blob, which the worker reads chunk by chunk (a CSV event log is never held whole in memory)
    * @param {Options} [options]
    * @param {RunControls} [controls]
    * @returns {Promise<Result>}
@@ -112,16 +113,17 @@ export class Segmenter {
     const id = this.#next++;
     const key = loadKey(options);
     const reuse = this.#loaded !== null && this.#loaded.bytes === bytes && this.#loaded.key === key;
-    const copy = reuse ? null : bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(bytes.slice(0));
+    const file = !reuse && typeof Blob !== 'undefined' && bytes instanceof Blob ? bytes : null;
+    const copy = reuse || file ? null : bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(/** @type {ArrayBuffer} */ (bytes).slice(0));
     this.#loaded = { bytes, key };
     return new Promise((resolve, reject) => {
       this.#pending = { id, resolve, reject, onProgress: controls.onProgress };
       controls.signal?.addEventListener('abort', () => this.#pending?.id === id && this.cancel(), { once: true });
-      const message = { id, type: 'segment', bytes: copy?.buffer, options };
+      const message = { id, type: 'segment', bytes: copy?.buffer, file, options };
       this.#worker?.postMessage(message, copy ? [copy.buffer] : []);
     }).catch((e) => {
       // A failed load leaves nothing loaded in the worker.
-      if (copy) this.#loaded = null;
+      if (copy || file) this.#loaded = null;
       throw e;
     });
   }

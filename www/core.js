@@ -2,7 +2,7 @@
 // and the Node entry (CLI, server-side use). It only sequences calls and
 // converts errors: every number comes from Rust.
 
-import { Session, kmeans, metrics, predict, version } from './pkg/seglens.js';
+import { Loader, Session, kmeans, metrics, predict, version } from './pkg/seglens.js';
 import { VERSION } from './version.js';
 import { SeglensError } from './errors.js';
 
@@ -61,6 +61,52 @@ export function loadSession(bytes, options = {}) {
 }
 
 /**
+ * Parses a stream of chunks (a Blob's `stream()`, a Node file stream) into a Wasm `Session` (the
+ * caller frees it). A CSV event log is parsed as chunks arrive and its text is never held whole;
+ * other inputs are collected and read at the end.
+ * @param {ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>} chunks
+ * @param {number | undefined} size  total bytes, when known: too-large inputs are refused before reading
+ * @param {Options} [options]
+ * @param {(bytes: number, rows: number) => void} [onChunk]  after each chunk
+ * @returns {Promise<Session>}
+ */
+export async function loadStream(chunks, size, options = {}, onChunk) {
+  const loader = call(() => new Loader(options, size));
+  let bytes = 0;
+  try {
+    for await (const chunk of iterate(chunks)) {
+      loader.push(chunk);
+      bytes += chunk.byteLength;
+      onChunk?.(bytes, loader.rows);
+    }
+  } catch (e) {
+    loader.free();
+    throw SeglensError.from(e);
+  }
+  // finish() consumes the loader, whether it returns or throws.
+  return call(() => loader.finish());
+}
+
+/**
+ * A ReadableStream as an async iterable (not every browser iterates streams with `for await` yet).
+ * @param {ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>} s
+ * @returns {AsyncIterable<Uint8Array>}
+ */
+async function* iterate(s) {
+  if (!('getReader' in s)) return yield* s;
+  const reader = s.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
  * Segments a loaded session.
  * @param {Session} session
  * @param {Options} [options]
@@ -94,11 +140,37 @@ export function segmentSession(session, options = {}) {
  */
 export function runSegmentation(bytes, options = {}, onProgress) {
   onProgress?.({ stage: 'parse', done: 0, total: bytes.byteLength });
-  const session = loadSession(bytes, options);
+  return segmentAndFree(loadSession(bytes, options), bytes.byteLength, options, onProgress);
+}
+
+/**
+ * Streams chunks in (see {@link loadStream}) and segments them: what the CLI does with a file, so
+ * a CSV event log larger than memory can hold as text still segments.
+ * @param {ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>} chunks
+ * @param {number | undefined} size
+ * @param {Options} [options]
+ * @param {(p: Progress) => void} [onProgress]  parse progress carries bytes and rows
+ * @returns {Promise<Result>}
+ */
+export async function runSegmentationStream(chunks, size, options = {}, onProgress) {
+  const total = size ?? 0;
+  onProgress?.({ stage: 'parse', done: 0, total });
+  const session = await loadStream(chunks, size, options, (done, rows) => onProgress?.({ stage: 'parse', done, total, rows }));
+  return segmentAndFree(session, total, options, onProgress);
+}
+
+/**
+ * @param {Session} session  freed here
+ * @param {number} size
+ * @param {Options} options
+ * @param {((p: Progress) => void) | undefined} onProgress
+ * @returns {Result}
+ */
+function segmentAndFree(session, size, options, onProgress) {
   try {
-    onProgress?.({ stage: 'segment', done: bytes.byteLength, total: bytes.byteLength });
+    onProgress?.({ stage: 'segment', done: size, total: size });
     const result = segmentSession(session, options);
-    onProgress?.({ stage: 'done', done: bytes.byteLength, total: bytes.byteLength });
+    onProgress?.({ stage: 'done', done: size, total: size });
     return result;
   } finally {
     session.free();

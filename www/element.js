@@ -17,7 +17,7 @@
 import { Segmenter } from './client.js';
 import { segmentColor, segmentSizes } from './charts.js';
 import { SeglensError } from './errors.js';
-import { toBytes } from './input.js';
+import { toData } from './input.js';
 
 const CSS = `
 :host { display: block; font-family: var(--seg-lens-font, system-ui, sans-serif); color: var(--seg-lens-fg, #1d2430);
@@ -140,7 +140,7 @@ export class SegLensElement extends HTMLElement {
     els.cancel.hidden = false;
     els.status.textContent = 'Working…';
     try {
-      const bytes = await toBytes(this.#data);
+      const bytes = await toData(this.#data);
       const result = await this.#segmenter.segment(bytes, this.options, {
         onProgress: (p) => this.dispatchEvent(new CustomEvent('progress', { detail: p })),
       });

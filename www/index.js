@@ -5,7 +5,7 @@
 //   import { segment } from 'seglens';
 //   const { report, labels } = await segment(file, { k: 'auto' }, { onProgress, signal });
 import { Segmenter } from './client.js';
-import { toBytes } from './input.js';
+import { toData } from './input.js';
 
 /**
  * @typedef {import('./types').Options} Options
@@ -33,7 +33,7 @@ let shared = null;
  */
 export async function segment(input, options = {}, controls = {}) {
   shared ??= new Segmenter();
-  return shared.segment(await toBytes(input), options, controls);
+  return shared.segment(await toData(input), options, controls);
 }
 
 /**

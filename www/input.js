@@ -5,6 +5,16 @@ import { SeglensError } from './errors.js';
 
 /** @typedef {Blob | ArrayBuffer | Uint8Array | string | Record<string, unknown>[] | Record<string, ArrayLike<unknown>>} Input */
 
+/**
+ * What the worker takes: Files and Blobs as they are (it streams them chunk by chunk instead of
+ * holding the text), everything else as bytes.
+ * @param {unknown} v
+ * @returns {Promise<Blob | Uint8Array>}
+ */
+export async function toData(v) {
+  return typeof Blob !== 'undefined' && v instanceof Blob ? v : toBytes(v);
+}
+
 /** @param {unknown} v @returns {Promise<Uint8Array>} */
 export async function toBytes(v) {
   if (v instanceof Uint8Array) return v;

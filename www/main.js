@@ -86,7 +86,7 @@ const els = {
 };
 
 const segmenter = new Segmenter();
-/** @type {{ name: string, bytes: Uint8Array } | null} */
+/** @type {{ name: string, bytes: Blob } | null} */
 let data = null;
 /** @type {import('./types').Result | null} */
 let last = null;
@@ -94,11 +94,11 @@ let last = null;
 /** @type {Record<string, string>} */
 let roles = {};
 
-/** @param {string} name @param {ArrayBuffer} buf */
-function setData(name, buf) {
-  data = { name, bytes: new Uint8Array(buf) };
+/** @param {string} name @param {Blob} file  read by the worker chunk by chunk, never whole on this page */
+function setData(name, file) {
+  data = { name, bytes: file };
   roles = {};
-  els.source.textContent = `${name} — ${formatBytes(buf.byteLength)}`;
+  els.source.textContent = `${name} — ${formatBytes(file.size)}`;
   els.run.disabled = false;
   void run();
 }
@@ -114,14 +114,16 @@ async function run() {
   els.error.hidden = true;
   els.cancel.hidden = false;
   els.progress.hidden = false;
+  els.progress.removeAttribute('value');
   els.status.textContent = 'Working…';
   const started = performance.now();
   try {
     const result = await segmenter.segment(data.bytes, options, {
       onProgress: (p) => {
         // Counted for tests and host pages: a parse happens only when the file or reading options change.
-        if (p.stage === 'parse') document.body.dataset.parses = String(Number(document.body.dataset.parses ?? 0) + 1);
-        els.status.textContent = p.stage === 'parse' ? 'Reading the file…' : p.stage === 'segment' ? 'Finding segments…' : 'Done';
+        // The first parse message of a run has no row count; later ones report streaming progress.
+        if (p.stage === 'parse' && p.rows === undefined) document.body.dataset.parses = String(Number(document.body.dataset.parses ?? 0) + 1);
+        showProgress(p);
       },
     });
     last = result;
@@ -140,6 +142,24 @@ async function run() {
     els.progress.hidden = true;
     // A completed-run counter: lets tests (and host pages) wait for "this run finished".
     document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
+  }
+}
+
+/** Status line and progress bar: bytes and rows while a file streams in. @param {import('./types').Progress} p */
+function showProgress(p) {
+  if (p.stage !== 'parse') {
+    els.progress.removeAttribute('value');
+    els.status.textContent = p.stage === 'segment' ? 'Finding segments…' : 'Done';
+    return;
+  }
+  if (p.total > 0 && p.rows !== undefined) {
+    // For tests and host pages: the latest streaming progress, "bytes/total/rows".
+    document.body.dataset.read = `${p.done}/${p.total}/${p.rows}`;
+    els.progress.max = p.total;
+    els.progress.value = p.done;
+    els.status.textContent = `Reading the file… ${formatBytes(p.done)} of ${formatBytes(p.total)}, ${p.rows.toLocaleString('en-US')} rows`;
+  } else {
+    els.status.textContent = 'Reading the file…';
   }
 }
 
@@ -432,7 +452,7 @@ function download(name, type, text) {
 
 els.file.addEventListener('change', async () => {
   const f = els.file.files?.[0];
-  if (f) setData(f.name, await f.arrayBuffer());
+  if (f) setData(f.name, f);
 });
 els.drop.addEventListener('dragover', (e) => {
   e.preventDefault();
@@ -443,15 +463,15 @@ els.drop.addEventListener('drop', async (e) => {
   e.preventDefault();
   els.drop.classList.remove('over');
   const f = e.dataTransfer?.files?.[0];
-  if (f) setData(f.name, await f.arrayBuffer());
+  if (f) setData(f.name, f);
 });
 els.sample.addEventListener('click', async () => {
   const res = await fetch(SAMPLE_EVENTS_URL);
-  setData('sample: events.csv (a year of an online shop: 1,000 customers, 70,851 events)', await res.arrayBuffer());
+  setData('sample: events.csv (a year of an online shop: 1,000 customers, 70,851 events)', await res.blob());
 });
 els.sampleTable.addEventListener('click', async () => {
   const res = await fetch(SAMPLE_TABLE_URL);
-  setData('sample: customers.csv (3,000 customers, one row each)', await res.arrayBuffer());
+  setData('sample: customers.csv (3,000 customers, one row each)', await res.blob());
 });
 els.method.addEventListener('change', () => {
   els.k.disabled = els.method.value !== 'kmeans';

@@ -2,7 +2,7 @@
 // disk) and the inline entry (inline.js: Wasm embedded). The importing entry
 // initialises the Wasm before any of these run.
 
-import { runCohorts, runFeatures, runKmeans, runMetrics, runPredict, runSegmentation, wasmVersion } from './core.js';
+import { runCohorts, runFeatures, runKmeans, runMetrics, runPredict, runSegmentation, runSegmentationStream, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 import { toBytes as anyToBytes } from './input.js';
 
@@ -93,5 +93,5 @@ export function toBytes(input) {
   throw new SeglensError('input must be a string, Uint8Array or ArrayBuffer', { code: 'bad_input' });
 }
 
-export { runSegmentation, wasmVersion, SeglensError };
+export { runSegmentation, runSegmentationStream, wasmVersion, SeglensError };
 export { exportSql } from './sql.js';

@@ -189,6 +189,9 @@ export interface Report {
   iterations: number;
   converged: boolean;
   warnings: Warning[];
+  /** What the loaded data takes: input size, and bytes held by the parsed columns (the text of a CSV event
+   * log streamed from a File is never held). */
+  memory: { input_bytes: number; data_bytes: number } | null;
 }
 
 /** What a run returns. */
@@ -227,6 +230,10 @@ export interface Prediction {
 
 export interface Progress {
   stage: 'load' | 'parse' | 'segment' | 'done';
+  /** While parsing a File/Blob: bytes read so far; otherwise the input size (or 0). */
   done: number;
+  /** While parsing a File/Blob: its size in bytes. */
   total: number;
+  /** While parsing a File/Blob: rows parsed so far (0 for inputs read whole at the end: JSON, tables). */
+  rows?: number;
 }

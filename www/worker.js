@@ -2,14 +2,15 @@
 // happens here so the page never freezes. Protocol (structured clone):
 //   page → worker  { type: 'init', wasm? }               first: where the Wasm is (default: next to this file)
 //   worker → page  { type: 'ready', version }            once, after the Wasm loaded
-//   page → worker  { id, type: 'segment', bytes?, options }   bytes omitted: re-segment the data already loaded
+//   page → worker  { id, type: 'segment', bytes? | file?, options }   neither: re-segment the data already loaded;
+//                  a file (Blob) is read with stream(), chunk by chunk, never whole
 //   worker → page  { id, type: 'progress', progress }
 //                  { id, type: 'result', result } | { id, type: 'error', error }
 // The parsed data stays in the worker between runs, so changing k or the
 // method does not parse the file again.
 
 import init from './pkg/seglens.js';
-import { checkWasmVersion, loadKey, loadSession, segmentSession, wasmVersion } from './core.js';
+import { checkWasmVersion, loadKey, loadSession, loadStream, segmentSession, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
 
 /** @type {{ postMessage(m: unknown, t?: Transferable[]): void, onmessage: ((e: MessageEvent) => void) | null }} */
@@ -35,16 +36,18 @@ let loaded = null;
 ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
   if (event.data?.type === 'init') return start(event.data.wasm);
   await ready;
-  const { id, type, bytes, options } = event.data ?? {};
+  const { id, type, bytes, file, options } = event.data ?? {};
   if (type !== 'segment') return;
-  const progress = (/** @type {import('./types').Progress['stage']} */ stage, size = 0) =>
-    ctx.postMessage({ id, type: 'progress', progress: { stage, done: size, total: size } });
+  /** @param {import('./types').Progress} progress */
+  const report = (progress) => ctx.postMessage({ id, type: 'progress', progress });
+  const progress = (/** @type {import('./types').Progress['stage']} */ stage, size = 0) => report({ stage, done: size, total: size });
   try {
-    if (bytes) {
+    if (bytes || file) {
       loaded?.session.free();
       loaded = null;
-      progress('parse', bytes.byteLength);
-      loaded = { session: loadSession(new Uint8Array(bytes), options), key: loadKey(options) };
+      progress('parse', bytes?.byteLength ?? 0);
+      const session = file ? await streamFile(file, options, report) : loadSession(new Uint8Array(bytes), options);
+      loaded = { session, key: loadKey(options) };
     } else if (!loaded || loaded.key !== loadKey(options)) {
       throw new SeglensError('no data loaded with these reading options: send the file again', { code: 'not_loaded' });
     }
@@ -65,3 +68,22 @@ ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
     ctx.postMessage({ id, type: 'error', error: error.toJSON(), fatal: trapped });
   }
 };
+
+/** Progress messages while a file streams in, at most every 100 ms. */
+const PROGRESS_EVERY_MS = 100;
+
+/**
+ * Reads a File/Blob chunk by chunk into a Session, reporting bytes and rows.
+ * @param {Blob} file
+ * @param {import('./types').Options} options
+ * @param {(p: import('./types').Progress) => void} report
+ */
+function streamFile(file, options, report) {
+  let last = 0;
+  return loadStream(file.stream(), file.size, options, (done, rows) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_EVERY_MS && done < file.size) return;
+    last = now;
+    report({ stage: 'parse', done, total: file.size, rows });
+  });
+}

@@ -5,8 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::csv_stream::{CsvEventStream, Fed};
 use super::infer::{infer_column, ColumnType, Inferred};
 use super::roles::{detect_roles, RoleOptions, Roles};
+use super::sniff::sniff_csv;
 use super::source::{decode_and_open, Row};
 use super::table::{clip, number_problem};
 use super::time::{epoch_unit, guess_text_format, TimeFormat};
@@ -109,6 +111,10 @@ pub fn looks_like_events(names: &[String], types: &[Inferred], sample: &[Row]) -
 
 /// Reads an event log or order history.
 ///
+/// UTF-8 CSV goes through the chunked reader ([`super::csv_stream`]) the
+/// browser feeds from `File.stream()`, so both paths give identical logs;
+/// JSON, JSON Lines and UTF-16 are decoded whole.
+///
 /// ```
 /// use seglens::ingest::events::{read_event_log, EventOptions};
 /// let csv = b"customer,date,amount\na,2024-01-01,10\nb,2024-01-02,5\na,2024-01-05,20\n";
@@ -118,86 +124,165 @@ pub fn looks_like_events(names: &[String], types: &[Inferred], sample: &[Row]) -
 /// assert_eq!(log.revenue, [10.0, 5.0, 20.0]);
 /// ```
 pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, IngestError> {
+    if let Some(csv) = sniff_csv(bytes)? {
+        let mut stream = CsvEventStream::new(csv.delimiter, opts.clone(), bytes.len() as u64, false);
+        stream.push(&bytes[csv.bom..])?;
+        return match stream.finish()? {
+            Fed::Log(log) => Ok(*log),
+            // Unreachable: a stream that does not detect the input kind never says "not events".
+            Fed::More | Fed::NotEvents => Err(IngestError::Empty),
+        };
+    }
     let mut hold = None;
     let mut src = decode_and_open(bytes, &mut hold)?;
     let names = std::mem::take(&mut src.names);
     let sample = std::mem::take(&mut src.sample);
-    let mut warnings = std::mem::take(&mut src.warnings);
+    let warnings = std::mem::take(&mut src.warnings);
     let types: Vec<Inferred> = names.iter().enumerate().map(|(i, n)| infer_column(&sample, i, n)).collect();
-    let roles = detect_roles(&names, &types, &opts.roles)?;
-    let cols = || names.join(", ");
-    if roles.id.is_none() {
-        return Err(IngestError::MissingRole { role: "customer id", flag: "--id-column", columns: cols() });
-    }
-    let t = roles.time.ok_or_else(|| IngestError::MissingRole {
-        role: "timestamp",
-        flag: "--time-column",
-        columns: cols(),
-    })?;
-    let time_format = time_format_of(&names[t], types.get(t), &sample, t, opts, &mut warnings)?;
-
-    let mut log = EventLog {
-        format: src.format.name(),
-        preset: roles.preset.map(String::from),
-        columns: column_infos(&names, &types, &roles, t, time_format),
-        rows_read: src.unreadable,
-        rows_skipped: src.unreadable,
-        ..EventLog::default()
-    };
-    // Reserve the columns once from the sample's bytes per row: doubling growth would hold up to
-    // twice the final size (and old + new buffers while copying) at the peak of a large file.
-    let per_row = sample.iter().map(|r| r.fields.as_byte_record().as_slice().len() + r.fields.len()).sum::<usize>()
-        / sample.len().max(1);
-    // Capped at one row per 8 bytes (no usable row with an id and a time is shorter), so an
-    // unrepresentative sample cannot reserve more than the file's own size in each column.
-    let rows = (bytes.len() / per_row.max(1)).saturating_add(sample.len()).min(bytes.len() / 8 + 1);
-    log.customer.reserve(rows);
-    log.time.reserve(rows);
-    if roles.event.is_some() {
-        log.event.reserve(rows);
-    }
-    if roles.revenue.is_some() {
-        log.revenue.reserve(rows);
-    }
-    let mut b = Builder {
-        roles: &roles,
-        width: names.len(),
-        names: &names,
-        time_format,
-        ids: Interner::default(),
-        events: Interner::default(),
-        orders: Interner::default(),
-        variants: Interner::default(),
-        log: &mut log,
-        warnings: &mut warnings,
-    };
-    for row in &sample {
-        b.add(row);
-    }
+    let head = Head { format: src.format.name(), names, types, sample, warnings, unreadable: src.unreadable };
+    let mut b = LogBuilder::new(head, opts, bytes.len() as u64)?;
     for rec in src.rest() {
         match rec {
-            Ok(row) => b.add(&row),
-            Err(w) => {
-                b.log.rows_read += 1;
-                b.log.rows_skipped += 1;
-                b.warnings.push(w);
-            }
+            Ok(row) => b.add(row.line, &row.fields),
+            Err(w) => b.unreadable(w),
         }
     }
-    let (ids, events, variants) = (b.ids.values, b.events.values, b.variants.values);
-    log.ids = ids;
-    log.event_names = events;
-    log.variant_names = variants;
-    log.variant_column = roles.variant.and_then(|i| names.get(i).cloned());
-    log.warnings = warnings;
-    if log.is_empty() {
-        let first = log.warnings.items.first().map(|w| format!("line {}: {}", w.line.unwrap_or(0), w.message));
-        return Err(IngestError::NoUsableRows {
-            skipped: log.rows_skipped,
-            first: first.unwrap_or_else(|| "no data rows".into()),
-        });
+    b.finish()
+}
+
+/// What is known once the first rows are read: enough to infer types and roles.
+pub(super) struct Head {
+    pub format: String,
+    pub names: Vec<String>,
+    pub types: Vec<Inferred>,
+    /// The first rows (header excluded); they are added to the log first.
+    pub sample: Vec<Row>,
+    pub warnings: Warnings,
+    pub unreadable: u64,
+}
+
+/// A row's cells, however the reader holds them.
+pub(super) trait Cells {
+    fn count(&self) -> usize;
+    fn get(&self, i: usize) -> Option<&str>;
+}
+
+impl Cells for csv::StringRecord {
+    fn count(&self) -> usize {
+        csv::StringRecord::len(self)
     }
-    Ok(log)
+    fn get(&self, i: usize) -> Option<&str> {
+        csv::StringRecord::get(self, i)
+    }
+}
+
+/// Builds an [`EventLog`] row by row: owns everything it needs, so a reader
+/// fed in chunks can keep it between chunks.
+pub(super) struct LogBuilder {
+    roles: Roles,
+    width: usize,
+    names: Vec<String>,
+    time_format: TimeFormat,
+    ids: Interner,
+    events: Interner,
+    orders: Interner,
+    variants: Interner,
+    log: EventLog,
+}
+
+impl LogBuilder {
+    /// Detects roles and the time format from the head, reserves the columns
+    /// for about `size` bytes of input, and adds the sample rows.
+    pub fn new(head: Head, opts: &EventOptions, size: u64) -> Result<LogBuilder, IngestError> {
+        let Head { format, names, types, sample, mut warnings, unreadable } = head;
+        let roles = detect_roles(&names, &types, &opts.roles)?;
+        let cols = || names.join(", ");
+        if roles.id.is_none() {
+            return Err(IngestError::MissingRole { role: "customer id", flag: "--id-column", columns: cols() });
+        }
+        let t = roles.time.ok_or_else(|| IngestError::MissingRole {
+            role: "timestamp",
+            flag: "--time-column",
+            columns: cols(),
+        })?;
+        let time_format = time_format_of(&names[t], types.get(t), &sample, t, opts, &mut warnings)?;
+        let mut log = EventLog {
+            format,
+            preset: roles.preset.map(String::from),
+            columns: column_infos(&names, &types, &roles, t, time_format),
+            rows_read: unreadable,
+            rows_skipped: unreadable,
+            variant_column: roles.variant.and_then(|i| names.get(i).cloned()),
+            warnings,
+            ..EventLog::default()
+        };
+        // Reserve the columns once from the sample's bytes per row: doubling growth would hold up to
+        // twice the final size (and old + new buffers while copying) at the peak of a large file.
+        let per_row = sample.iter().map(|r| r.fields.as_byte_record().as_slice().len() + r.fields.len()).sum::<usize>()
+            / sample.len().max(1);
+        // Capped at one row per 8 bytes (no usable row with an id and a time is shorter), so an
+        // unrepresentative sample cannot reserve more than the file's own size in each column.
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let rows = (size / per_row.max(1)).saturating_add(sample.len()).min(size / 8 + 1);
+        log.customer.reserve(rows);
+        log.time.reserve(rows);
+        if roles.event.is_some() {
+            log.event.reserve(rows);
+        }
+        if roles.revenue.is_some() {
+            log.revenue.reserve(rows);
+        }
+        let mut b = LogBuilder {
+            roles,
+            width: names.len(),
+            names,
+            time_format,
+            ids: Interner::default(),
+            events: Interner::default(),
+            orders: Interner::default(),
+            variants: Interner::default(),
+            log,
+        };
+        for row in &sample {
+            b.add(row.line, &row.fields);
+        }
+        Ok(b)
+    }
+
+    /// Rows read so far (used and skipped), for progress.
+    pub fn rows_read(&self) -> u64 {
+        self.log.rows_read
+    }
+
+    /// Counts a row the reader could not read at all.
+    pub fn unreadable(&mut self, w: Warning) {
+        self.log.rows_read += 1;
+        self.log.rows_skipped += 1;
+        self.log.warnings.push(w);
+    }
+
+    /// Puts a file-level warning (such as lossy decoding) before the row warnings.
+    pub fn warn_first(&mut self, w: Warning) {
+        let items = &mut self.log.warnings.items;
+        items.insert(0, w);
+        self.log.warnings.total += 1;
+        items.truncate(crate::report::MAX_WARNINGS);
+    }
+
+    pub fn finish(mut self) -> Result<EventLog, IngestError> {
+        self.log.ids = self.ids.values;
+        self.log.event_names = self.events.values;
+        self.log.variant_names = self.variants.values;
+        let log = self.log;
+        if log.is_empty() {
+            let first = log.warnings.items.first().map(|w| format!("line {}: {}", w.line.unwrap_or(0), w.message));
+            return Err(IngestError::NoUsableRows {
+                skipped: log.rows_skipped,
+                first: first.unwrap_or_else(|| "no data rows".into()),
+            });
+        }
+        Ok(log)
+    }
 }
 
 fn time_format_of(
@@ -268,39 +353,26 @@ fn column_infos(names: &[String], types: &[Inferred], roles: &Roles, t: usize, t
         .collect()
 }
 
-struct Builder<'a> {
-    roles: &'a Roles,
-    width: usize,
-    names: &'a [String],
-    time_format: TimeFormat,
-    ids: Interner,
-    events: Interner,
-    orders: Interner,
-    variants: Interner,
-    log: &'a mut EventLog,
-    warnings: &'a mut Warnings,
-}
-
-impl Builder<'_> {
+impl LogBuilder {
     fn skip(&mut self, line: u64, message: String) {
         self.log.rows_skipped += 1;
-        self.warnings.push(Warning::at(line, message));
+        self.log.warnings.push(Warning::at(line, message));
     }
 
-    fn add(&mut self, row: &Row) {
+    /// Adds one data row (or skips it, with a warning naming `line`).
+    pub fn add(&mut self, line: u64, f: &impl Cells) {
         self.log.rows_read += 1;
-        let f = &row.fields;
-        if f.len() != self.width {
-            return self.skip(row.line, format!("expected {} fields, found {}; row skipped", self.width, f.len()));
+        if f.count() != self.width {
+            return self.skip(line, format!("expected {} fields, found {}; row skipped", self.width, f.count()));
         }
         let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).map(crate::ingest::value::trim).filter(|c| !is_null(c));
         let Some(id) = cell(self.roles.id).or_else(|| cell(self.roles.id_fallback)) else {
             let col = self.roles.id.and_then(|i| self.names.get(i)).map_or("id", String::as_str);
-            return self.skip(row.line, format!("column \"{col}\": missing customer id; row skipped"));
+            return self.skip(line, format!("column \"{col}\": missing customer id; row skipped"));
         };
         let time_col = self.roles.time.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
         let ts = match cell(self.roles.time) {
-            None => return self.skip(row.line, format!("column \"{time_col}\": missing timestamp; row skipped")),
+            None => return self.skip(line, format!("column \"{time_col}\": missing timestamp; row skipped")),
             Some(v) => match self.time_format.parse(v) {
                 Some(ts) => ts,
                 None => {
@@ -309,7 +381,7 @@ impl Builder<'_> {
                         clip(v),
                         self.time_format.name()
                     );
-                    return self.skip(row.line, msg);
+                    return self.skip(line, msg);
                 }
             },
         };
@@ -321,7 +393,7 @@ impl Builder<'_> {
                     Some(x) => Some(x),
                     None => {
                         let col = &self.names[i];
-                        return self.skip(row.line, format!("column \"{col}\": {}; row skipped", number_problem(v)));
+                        return self.skip(line, format!("column \"{col}\": {}; row skipped", number_problem(v)));
                     }
                 },
             },

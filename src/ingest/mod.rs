@@ -5,6 +5,7 @@
 //! it and keep a warning with the line number and value; file-level problems
 //! are one [`IngestError`] that says what to do.
 
+mod csv_stream;
 mod error;
 pub mod infer;
 mod sniff;
@@ -13,8 +14,9 @@ mod table;
 pub mod time;
 mod value;
 
+pub use csv_stream::{CsvEventStream, Fed};
 pub use error::IngestError;
-pub use sniff::{decode_text, sniff_delimiter, Decoded};
+pub use sniff::{decode_text, sniff_csv, sniff_delimiter, CsvStart, Decoded};
 pub use table::{read_customer_table, CustomerTable, TableOptions};
 pub use value::{is_non_finite_number, is_null, parse_number};
 pub mod events;

@@ -63,6 +63,37 @@ fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> Decoded<'static> {
     Decoded { text: Cow::Owned(text), lossy_from_line }
 }
 
+/// Where delimited text starts (after a UTF-8 BOM) and its delimiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvStart {
+    pub bom: usize,
+    pub delimiter: u8,
+}
+
+/// Bytes of the head decoded for sniffing: far more than the 50 lines the
+/// delimiter sniffer reads in any ordinary file.
+const SNIFF_BYTES: usize = 1 << 20;
+
+/// Decides from the first bytes of an input whether the chunked CSV reader
+/// can take it: UTF-8 delimited text. `None` for UTF-16, JSON, JSON Lines,
+/// markup and blank heads, which the whole-buffer path reads (and reports on
+/// with its own errors). Binary files are refused here, from the first chunk.
+pub fn sniff_csv(head: &[u8]) -> Result<Option<CsvStart>, IngestError> {
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(None);
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let body = head.get(bom..).unwrap_or_default();
+    if let Some(offset) = body.iter().take(8192).position(|&b| b == 0) {
+        return Err(IngestError::Binary { offset, byte: 0 });
+    }
+    let text = String::from_utf8_lossy(body.get(..SNIFF_BYTES).unwrap_or(body));
+    match text.trim_start().as_bytes().first() {
+        None | Some(b'[' | b'{' | b'<') => Ok(None),
+        Some(_) => Ok(Some(CsvStart { bom, delimiter: sniff_delimiter(&text) })),
+    }
+}
+
 /// Candidate delimiters, in order of preference on a tie.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 

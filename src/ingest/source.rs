@@ -109,7 +109,7 @@ fn open_csv(text: &str) -> Result<Source<'_>, IngestError> {
     let rdr =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = rdr.into_records().map(|r| match r {
-        Ok(fields) => Ok(Row { line: fields.position().map_or(0, |p| p.line()), fields }),
+        Ok(fields) => Ok(Row { line: fields.position().map_or(0, |p| record_line(text, p)), fields }),
         Err(e) => Err(Warning::at(e.position().map_or(0, |p| p.line()), format!("unreadable row skipped: {e}"))),
     });
     let mut warnings = Warnings::default();
@@ -127,20 +127,39 @@ fn open_csv(text: &str) -> Result<Source<'_>, IngestError> {
             break;
         }
     }
+    let (names, sample) = header_and_sample(sample, &mut warnings)?;
+    Ok(Source { format: Format::Csv { delimiter }, names, sample, rest: Box::new(rows), warnings, unreadable })
+}
+
+/// The first line of a record. The `csv` crate counts lines up to where it
+/// started reading, which after a CRLF is the LF still to be skipped: one
+/// line early.
+fn record_line(text: &str, p: &csv::Position) -> u64 {
+    let at_lf = usize::try_from(p.byte()).ok().and_then(|b| text.as_bytes().get(b)) == Some(&b'\n');
+    p.line() + u64::from(at_lf)
+}
+
+/// Splits the first `SAMPLE_ROWS + 1` CSV records into column names and
+/// sample rows: the first record is the header when it looks like one,
+/// otherwise columns are named `column_N`.
+pub(super) fn header_and_sample(
+    mut sample: Vec<Row>,
+    warnings: &mut Warnings,
+) -> Result<(Vec<String>, Vec<Row>), IngestError> {
     if sample.is_empty() {
         return Err(IngestError::Empty);
     }
     let has_header = looks_like_header(&sample);
     let width = sample.first().map_or(0, |r| r.fields.len());
     let header: Vec<&str> = if has_header { sample[0].fields.iter().collect() } else { Vec::new() };
-    let names = unique_names((0..width).map(|i| header.get(i).copied().unwrap_or("")), &mut warnings);
+    let names = unique_names((0..width).map(|i| header.get(i).copied().unwrap_or("")), warnings);
     if has_header {
         sample.remove(0);
         if sample.is_empty() {
             return Err(IngestError::HeaderOnly);
         }
     }
-    Ok(Source { format: Format::Csv { delimiter }, names, sample, rest: Box::new(rows), warnings, unreadable })
+    Ok((names, sample))
 }
 
 /// The first row is a header when none of its cells is a number, or when a

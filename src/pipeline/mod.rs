@@ -13,7 +13,7 @@ mod run;
 
 use ndarray::Array2;
 
-pub use load::{Data, Segmenter};
+pub use load::{Data, Loader, Segmenter};
 pub use migration::Migration;
 pub use options::{InputKind, KChoice, LogTransform, Method, Options, OptionsError};
 pub use output::{labels_csv, labels_csv_safe, rfm_csv, segment_bytes, spreadsheet_safe};

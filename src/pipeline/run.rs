@@ -317,6 +317,7 @@ impl Segmenter {
             iterations: out.iterations,
             converged: out.converged,
             warnings: warnings.into_vec(),
+            memory: Some(self.memory()),
         };
         let mut segments: Vec<ModelSegment> =
             report.segments.iter().map(|s| ModelSegment { id: s.id, name: s.name.clone() }).collect();

@@ -139,6 +139,42 @@ impl Session {
     }
 }
 
+/// Loads a file pushed in chunks (`File.stream()` in the worker): CSV event
+/// logs are parsed as the chunks arrive, so the text is never held whole.
+#[wasm_bindgen(js_name = Loader)]
+pub struct ChunkLoader {
+    inner: crate::Loader,
+}
+
+#[wasm_bindgen(js_class = Loader)]
+impl ChunkLoader {
+    /// `size`: the file's size in bytes, when known (too-large files are refused at once).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue, size: Option<f64>) -> Result<ChunkLoader, JsValue> {
+        let opts = options_from(options)?;
+        // JS sizes are non-negative integers below 2^53: exact as u64.
+        let size = size.filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64);
+        Ok(ChunkLoader { inner: crate::Loader::new(opts, size).map_err(into_error)? })
+    }
+
+    /// Takes the next chunk.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.inner.push(chunk).map_err(into_error)
+    }
+
+    /// Rows parsed so far (0 for inputs read whole at the end).
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> f64 {
+        self.inner.rows() as f64
+    }
+
+    /// Ends the input; the loader is consumed and the data becomes a [`Session`].
+    pub fn finish(self) -> Result<Session, JsValue> {
+        let data = self.inner.finish().map_err(into_error)?;
+        Ok(Session { data, last: None })
+    }
+}
+
 /// Options of the low-level `kmeans` export (camelCase, all optional but `k`).
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -264,6 +264,32 @@ test('a second file while the first is still running: the first is dropped, the 
   assert.match((await page.locator('#cards').textContent()) ?? '', /Customers/);
 });
 
+test('a large file streams into the worker with byte and row progress, and segments as the whole file does', async () => {
+  const { page } = demo;
+  const big = join(tmpdir(), 'seglens-big-events.csv');
+  const bytes = new Uint8Array(readFileSync(big));
+  await page.selectOption('#k', '3');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  await page.evaluate(() => delete document.body.dataset.read);
+  await page.setInputFiles('#file', big);
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 3 && /Done/.test(document.getElementById('status')?.textContent ?? ''));
+  const expected = await segment(bytes, { k: 3, scale: 'standard', seed: 0 });
+  assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
+  // The last progress message came after the last chunk: every byte and every row.
+  const [done, total, rows] = ((await page.getAttribute('body', 'data-read')) ?? '').split('/').map(Number);
+  assert.equal(total, bytes.length);
+  assert.equal(done, bytes.length);
+  assert.equal(rows, expected.report.rows_read);
+  // The Report the page offers equals the one from the whole buffer, memory accounting included.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report')]);
+  const path = join(OUT, 'streamed-report.json');
+  await download.saveAs(path);
+  const shown = JSON.parse(readFileSync(path, 'utf8'));
+  assert.deepEqual(shown.memory, { input_bytes: bytes.length, data_bytes: expected.report.memory?.data_bytes });
+  assert.ok(shown.memory.data_bytes < bytes.length, 'the parsed columns are smaller than the text');
+  assert.equal(readFileSync(path, 'utf8'), expected.reportJson);
+});
+
 test('CSV, TSV, JSON and JSON Lines uploads of the same events give the same segments', async () => {
   const { page } = demo;
   await page.selectOption('#method', 'kmeans');

@@ -83,3 +83,33 @@ test('metricsSync: scikit-learn-defined validity metrics of the caller’s label
   assert.ok(Math.abs((m.calinski_harabasz ?? 0) - 32) < 1e-12);
   assert.throws(() => metricsSync([1, 2, 3], 1, [0, 1]), (e) => e instanceof SeglensError && e.code === 'bad_params');
 });
+
+test('runSegmentationStream: chunks of any size give the bytes path’s Report; progress counts bytes and rows', async () => {
+  const { runSegmentationStream } = await import('../../www/node.js');
+  const events = new Uint8Array(readFileSync(new URL('../../www/sample/events.csv', import.meta.url)));
+  const whole = await segment(events, { k: 3 });
+  for (const size of [1000, 65536, events.length]) {
+    async function* chunks() {
+      for (let i = 0; i < events.length; i += size) yield events.subarray(i, i + size);
+    }
+    /** @type {import('../../www/types').Progress[]} */
+    const seen = [];
+    const streamed = await runSegmentationStream(chunks(), events.length, { k: 3 }, (p) => seen.push(p));
+    assert.equal(streamed.reportJson, whole.reportJson, `chunks of ${size} bytes`);
+    const parse = seen.filter((p) => p.stage === 'parse' && p.rows !== undefined);
+    assert.equal(parse.length, Math.ceil(events.length / size));
+    assert.equal(parse.at(-1)?.done, events.length);
+    assert.equal(parse.at(-1)?.rows, whole.report.rows_read);
+    assert.ok(parse.every((p, i) => i === 0 || (p.done > parse[i - 1].done && (p.rows ?? 0) >= (parse[i - 1].rows ?? 0))));
+  }
+  // A bad chunk source is one clear error, and the loader is freed (a later run still works).
+  async function* failing() {
+    yield events.subarray(0, 5000);
+    throw new Error('disk went away');
+  }
+  await assert.rejects(runSegmentationStream(failing(), undefined, {}), /disk went away/);
+  await assert.rejects(runSegmentationStream([new Uint8Array(10)], 5 * 2 ** 30, {}), (e) => e instanceof SeglensError && e.code === 'too_large');
+  await assert.rejects(runSegmentationStream([new Uint8Array(10)], undefined, {}), (e) => e instanceof SeglensError && e.code === 'binary_input');
+  // Size unknown (a pipe): the same result.
+  assert.equal((await runSegmentationStream([events], undefined, { k: 3 })).reportJson, whole.reportJson);
+});

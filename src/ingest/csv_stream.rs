@@ -1,0 +1,254 @@
+//! A CSV event log read in chunks, as the browser hands them over from
+//! `File.stream()`: the text is never held whole, only the columns being
+//! built and the record being parsed. A record split across chunks (even
+//! inside a quoted field) is completed by the next chunk, because
+//! `csv_core`'s reader keeps its state between calls.
+//!
+//! The same reader serves whole buffers ([`super::events::read_event_log`]),
+//! so both paths give identical logs, line numbers and warnings.
+
+use csv::StringRecord;
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+use super::events::{looks_like_events, Cells, EventLog, EventOptions, Head, LogBuilder};
+use super::infer::infer_column;
+use super::source::{header_and_sample, Format, Row, SAMPLE_ROWS};
+use super::IngestError;
+use crate::report::{Warning, Warnings};
+
+/// What a chunk (or the end of input) led to.
+#[derive(Debug)]
+pub enum Fed {
+    /// Keep feeding.
+    More,
+    /// The first rows look like one row per customer, not an event log: read
+    /// the input as a table instead (only when the stream was asked to detect).
+    NotEvents,
+    /// The finished log (from [`CsvEventStream::finish`]).
+    Log(Box<EventLog>),
+}
+
+enum Phase {
+    /// Collecting the header and the first rows, from which types and roles are inferred.
+    Sampling(Vec<Row>),
+    Building(Box<LogBuilder>),
+    NotEvents,
+}
+
+/// Reads a UTF-8 CSV event log pushed in chunks of any size.
+pub struct CsvEventStream {
+    core: Reader,
+    delimiter: u8,
+    /// The record being parsed: unescaped field bytes and field end offsets.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nend: usize,
+    /// The line the record being handed over started on.
+    record_line: u64,
+    /// Line of the first record with invalid UTF-8 (decoded lossily).
+    lossy_line: Option<u64>,
+    opts: EventOptions,
+    size: u64,
+    detect: bool,
+    phase: Phase,
+}
+
+impl CsvEventStream {
+    /// `size`: the input's total size in bytes when known (sizes the columns
+    /// once); `detect`: give up with [`Fed::NotEvents`] when the first rows
+    /// look like a per-customer table.
+    pub fn new(delimiter: u8, opts: EventOptions, size: u64, detect: bool) -> CsvEventStream {
+        CsvEventStream {
+            core: ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
+            out: vec![0; 4096],
+            ends: vec![0; 64],
+            nout: 0,
+            nend: 0,
+            record_line: 1,
+            lossy_line: None,
+            opts,
+            size,
+            detect,
+            phase: Phase::Sampling(Vec::new()),
+        }
+    }
+
+    /// Rows read so far, for progress.
+    pub fn rows(&self) -> u64 {
+        match &self.phase {
+            Phase::Sampling(rows) => rows.len() as u64,
+            Phase::Building(b) => b.rows_read(),
+            Phase::NotEvents => 0,
+        }
+    }
+
+    /// True while the first rows are still being collected.
+    pub fn sampling(&self) -> bool {
+        matches!(self.phase, Phase::Sampling(_))
+    }
+
+    /// Parses the next chunk (the rest of the input follows in later calls).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Fed, IngestError> {
+        // An empty input means "end of data" to csv_core: never pass one here.
+        if chunk.is_empty() {
+            return Ok(self.state());
+        }
+        self.feed(chunk)
+    }
+
+    /// Ends the input: parses a last record without a line break and returns the log.
+    pub fn finish(mut self) -> Result<Fed, IngestError> {
+        if let Fed::NotEvents = self.feed(&[])? {
+            return Ok(Fed::NotEvents);
+        }
+        if let Phase::Sampling(_) = self.phase {
+            self.decide()?;
+        }
+        let lossy = self.lossy_line;
+        match self.phase {
+            Phase::Building(mut b) => {
+                if let Some(line) = lossy {
+                    b.warn_first(Warning::at(
+                        line,
+                        "invalid UTF-8 replaced by \u{FFFD}; save the file as UTF-8 to keep these characters",
+                    ));
+                }
+                Ok(Fed::Log(Box::new(b.finish()?)))
+            }
+            Phase::NotEvents => Ok(Fed::NotEvents),
+            // `decide` above left sampling.
+            Phase::Sampling(_) => Err(IngestError::Empty),
+        }
+    }
+
+    fn state(&self) -> Fed {
+        if let Phase::NotEvents = self.phase {
+            Fed::NotEvents
+        } else {
+            Fed::More
+        }
+    }
+
+    fn feed(&mut self, mut input: &[u8]) -> Result<Fed, IngestError> {
+        let at_end = input.is_empty();
+        loop {
+            let (res, nin, nout, nend) = self.core.read_record(
+                input,
+                self.out.get_mut(self.nout..).unwrap_or_default(),
+                self.ends.get_mut(self.nend..).unwrap_or_default(),
+            );
+            // Whether this call's last byte was a line feed ending the record.
+            let ended_by_lf = nin > 0 && input.get(nin - 1) == Some(&b'\n');
+            input = input.get(nin..).unwrap_or_default();
+            self.nout += nout;
+            self.nend += nend;
+            match res {
+                ReadRecordResult::InputEmpty if !at_end => return Ok(self.state()),
+                // csv_core asks for more after end of input only when it has nothing pending.
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => return Ok(self.state()),
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    // The record's first line: lines so far, less the line feeds inside its
+                    // quoted fields and the one that ended it (a CR of CRLF ends a record
+                    // before its LF is read, so counting from the start would be off by one).
+                    let data = self.out.get(..self.nout).unwrap_or_default();
+                    let inside = data.iter().filter(|&&b| b == b'\n').count() as u64;
+                    self.record_line = self.core.line().saturating_sub(inside + u64::from(ended_by_lf)).max(1);
+                    self.record()?;
+                    self.nout = 0;
+                    self.nend = 0;
+                    if let Phase::NotEvents = self.phase {
+                        return Ok(Fed::NotEvents);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hands the completed record to the sampler or the builder.
+    fn record(&mut self) -> Result<(), IngestError> {
+        let data = self.out.get(..self.nout).unwrap_or_default();
+        let ends = self.ends.get(..self.nend).unwrap_or_default();
+        let record = match std::str::from_utf8(data) {
+            Ok(text) => {
+                let fields = Fields { data: text, ends };
+                match &mut self.phase {
+                    Phase::Building(b) => {
+                        b.add(self.record_line, &fields);
+                        return Ok(());
+                    }
+                    Phase::NotEvents => return Ok(()),
+                    Phase::Sampling(_) => (0..ends.len()).map(|i| fields.get(i).unwrap_or("")).collect(),
+                }
+            }
+            Err(e) => {
+                let before = data.get(..e.valid_up_to()).unwrap_or_default();
+                let line = self.record_line + before.iter().filter(|&&b| b == b'\n').count() as u64;
+                self.lossy_line.get_or_insert(line);
+                // Replacement characters change byte offsets: decode field by field.
+                let fields: Vec<String> = spans(ends)
+                    .map(|(s, e)| String::from_utf8_lossy(data.get(s..e).unwrap_or_default()).into_owned())
+                    .collect();
+                let record = StringRecord::from(fields);
+                if let Phase::Building(b) = &mut self.phase {
+                    b.add(self.record_line, &record);
+                    return Ok(());
+                }
+                record
+            }
+        };
+        if let Phase::Sampling(rows) = &mut self.phase {
+            rows.push(Row { line: self.record_line, fields: record });
+            if rows.len() > SAMPLE_ROWS {
+                return self.decide();
+            }
+        }
+        Ok(())
+    }
+
+    /// Infers types and roles from the sample and starts building the log.
+    fn decide(&mut self) -> Result<(), IngestError> {
+        let Phase::Sampling(rows) = std::mem::replace(&mut self.phase, Phase::NotEvents) else { return Ok(()) };
+        let mut warnings = Warnings::default();
+        let (names, sample) = header_and_sample(rows, &mut warnings)?;
+        let types: Vec<_> = names.iter().enumerate().map(|(i, n)| infer_column(&sample, i, n)).collect();
+        if self.detect && !looks_like_events(&names, &types, &sample) {
+            return Ok(());
+        }
+        let format = Format::Csv { delimiter: self.delimiter }.name();
+        let head = Head { format, names, types, sample, warnings, unreadable: 0 };
+        self.phase = Phase::Building(Box::new(LogBuilder::new(head, &self.opts, self.size)?));
+        Ok(())
+    }
+}
+
+/// One record's fields as `&str` slices of the unescaped record text.
+struct Fields<'a> {
+    data: &'a str,
+    ends: &'a [usize],
+}
+
+impl Cells for Fields<'_> {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        self.data.get(start..end)
+    }
+}
+
+/// (start, end) of each field, from csv_core's field end offsets.
+fn spans(ends: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    ends.iter().scan(0, |start, &end| Some((std::mem::replace(start, end), end)))
+}

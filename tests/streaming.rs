@@ -1,0 +1,221 @@
+//! Properties of chunked loading (what the browser does with `File.stream()`):
+//! an event log written by a CSV writer — random quoting, delimiters, line
+//! endings, a BOM, bad rows, invalid UTF-8 — and pushed in chunks of random
+//! sizes loads exactly as the generator says, and exactly as the whole
+//! buffer loads; tables and JSON pushed in chunks fall back to whole reads.
+
+use proptest::prelude::*;
+use seglens::ingest::events::EventLog;
+use seglens::pipeline::Data;
+use seglens::{InputKind, Loader, Options, Segmenter};
+
+/// One generated row and what it should become.
+#[derive(Debug, Clone)]
+struct Gen {
+    id: String,
+    day: u32,
+    cents: i64,
+    /// 0 good, 1 unreadable date, 2 ragged, 3 missing id.
+    fault: u8,
+}
+
+fn id_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec!['a', 'Z', '7', ',', ';', '|', '\t', '"', '\n', 'é', '🎉', '=']),
+        1..8,
+    )
+    .prop_map(|cs| format!("c{}", cs.into_iter().collect::<String>()))
+}
+
+fn row_strategy() -> impl Strategy<Value = Gen> {
+    (id_strategy(), 0u32..400, -100_000i64..100_000, prop::sample::select(vec![0u8, 0, 0, 0, 0, 0, 1, 2, 3]))
+        .prop_map(|(id, day, cents, fault)| Gen { id, day, cents, fault })
+}
+
+fn date(day: u32) -> String {
+    let base = 19_723 + day as i64; // 2024-01-01 + day
+    let (y, m, d) = civil(base);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 → (year, month, day) (Howard Hinnant's algorithm).
+fn civil(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Writes the rows; returns the bytes and each row's first line.
+fn write(rows: &[Gen], delim: u8, quote_all: bool, crlf: bool, bom: bool) -> (Vec<u8>, Vec<u64>) {
+    let mut out = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
+    let style = if quote_all { csv::QuoteStyle::Always } else { csv::QuoteStyle::Necessary };
+    let record = |fields: &[String]| {
+        let term = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+        let mut w =
+            csv::WriterBuilder::new().delimiter(delim).quote_style(style).terminator(term).from_writer(Vec::new());
+        w.write_record(fields).unwrap();
+        w.into_inner().unwrap()
+    };
+    out.extend(record(&["customer".into(), "date".into(), "amount".into()]));
+    let mut lines = Vec::new();
+    for r in rows {
+        lines.push(1 + out.iter().filter(|&&b| b == b'\n').count() as u64);
+        let amount = format!("{}.{:02}", r.cents / 100, (r.cents % 100).abs());
+        let amount = if r.cents < 0 && r.cents > -100 { format!("-{amount}") } else { amount };
+        let fields: Vec<String> = match r.fault {
+            1 => vec![r.id.clone(), "not a date".into(), amount],
+            2 => vec![r.id.clone(), date(r.day)],
+            3 => vec![String::new(), date(r.day), amount],
+            _ => vec![r.id.clone(), date(r.day), amount],
+        };
+        out.extend(record(&fields));
+    }
+    (out, lines)
+}
+
+/// Read as an event log even when every customer has one row (which alone would look like a table).
+fn events() -> Options {
+    Options { input: InputKind::Events, ..Options::default() }
+}
+
+fn chunked(bytes: &[u8], sizes: &[usize], opts: Options) -> Segmenter {
+    let mut l = Loader::new(opts, Some(bytes.len() as u64)).unwrap();
+    let mut rest = bytes;
+    for &n in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (a, b) = rest.split_at(n.min(rest.len()));
+        l.push(a).unwrap();
+        rest = b;
+    }
+    l.finish().unwrap()
+}
+
+fn log(s: &Segmenter) -> &EventLog {
+    match s.data() {
+        Data::Events(l) => l,
+        Data::Table(_) => panic!("read as a table"),
+    }
+}
+
+fn warnings(l: &EventLog) -> Vec<(Option<u64>, String)> {
+    l.warnings.items.iter().map(|w| (w.line, w.message.clone())).collect()
+}
+
+fn same(a: &EventLog, b: &EventLog) -> Result<(), TestCaseError> {
+    prop_assert_eq!(&a.ids, &b.ids);
+    prop_assert_eq!(&a.customer, &b.customer);
+    prop_assert_eq!(&a.time, &b.time);
+    prop_assert_eq!(&a.revenue, &b.revenue);
+    prop_assert_eq!((a.rows_read, a.rows_skipped), (b.rows_read, b.rows_skipped));
+    prop_assert_eq!(warnings(a), warnings(b));
+    prop_assert_eq!(&a.format, &b.format);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    #[test]
+    fn chunked_event_logs_load_as_generated_and_as_whole(
+        good in row_strategy().prop_map(|r| Gen { fault: 0, ..r }),
+        rows in prop::collection::vec(row_strategy(), 1..1500),
+        delim in prop::sample::select(vec![b',', b';', b'\t', b'|']),
+        quote_all in any::<bool>(),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+        sizes in prop::collection::vec(1usize..5000, 1..8),
+    ) {
+        let rows: Vec<Gen> = std::iter::once(good).chain(rows).collect();
+        let (bytes, lines) = write(&rows, delim, quote_all, crlf, bom);
+        let whole = Segmenter::load(&bytes, &events()).unwrap();
+        let parts = chunked(&bytes, &sizes, events());
+        same(log(&parts), log(&whole))?;
+
+        // Against the generator, not the code.
+        let l = log(&whole);
+        let used: Vec<&Gen> = rows.iter().filter(|r| r.fault == 0).collect();
+        let mut ids: Vec<String> = Vec::new();
+        for r in &used {
+            let id = r.id.trim().to_string();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        prop_assert_eq!(&l.ids, &ids);
+        let revenue: Vec<f64> = used.iter().map(|r| r.cents as f64 / 100.0).collect();
+        prop_assert_eq!(&l.revenue, &revenue);
+        let days: Vec<i64> = used.iter().map(|r| (19_723 + r.day as i64) * 86_400).collect();
+        prop_assert_eq!(&l.time, &days);
+        prop_assert_eq!(l.rows_read, rows.len() as u64);
+        prop_assert_eq!(l.rows_skipped, (rows.len() - used.len()) as u64);
+        let bad_lines: Vec<Option<u64>> =
+            rows.iter().zip(&lines).filter(|(r, _)| r.fault != 0).map(|(_, &n)| Some(n)).take(50).collect();
+        let warned: Vec<Option<u64>> = l.warnings.items.iter().map(|w| w.line).collect();
+        prop_assert_eq!(warned, bad_lines);
+    }
+}
+
+#[test]
+fn invalid_utf8_split_across_chunks_warns_once_with_its_line() {
+    let mut bytes = b"customer,date,amount\n".to_vec();
+    for i in 0..2000 {
+        if i == 1500 {
+            bytes.extend_from_slice(b"b\xC3");
+            bytes.extend_from_slice(b"\xFF,2024-01-02,5\n");
+        } else {
+            bytes.extend_from_slice(format!("c{},2024-01-01,{}\n", i % 7, i).as_bytes());
+        }
+    }
+    let whole = Segmenter::load(&bytes, &Options::default()).unwrap();
+    let lossy = |s: &Segmenter| log(s).warnings.items.first().map(|w| (w.line, w.message.contains("invalid UTF-8")));
+    assert_eq!(lossy(&whole), Some((Some(1502), true)));
+    for sizes in [[1usize], [2], [4096], [33_000]] {
+        let parts = chunked(&bytes, &sizes, Options::default());
+        assert_eq!(lossy(&parts), lossy(&whole));
+        assert_eq!(log(&parts).ids, log(&whole).ids);
+        assert!(log(&parts).ids.iter().any(|id| id == "b\u{FFFD}\u{FFFD}"), "{:?}", &log(&parts).ids[..8]);
+    }
+}
+
+#[test]
+fn tables_and_json_pushed_in_chunks_are_read_whole() {
+    let mut table = b"customer_id,spend,visits\n".to_vec();
+    for i in 0..3000 {
+        table.extend_from_slice(format!("c{i},{},{}\n", i % 97, i % 13).as_bytes());
+    }
+    let parts = chunked(&table, &[777], Options::default());
+    let whole = Segmenter::load(&table, &Options::default()).unwrap();
+    assert_eq!((parts.input_kind(), parts.customers()), ("table", 3000));
+    assert_eq!(parts.columns(), whole.columns());
+
+    let json = br#"[{"user_id":"u1","time":"2024-01-01","event":"buy","revenue":3},{"user_id":"u1","time":"2024-01-03","event":"view"}]"#;
+    let parts = chunked(json, &[5], events());
+    assert_eq!(log(&parts).ids, ["u1"]);
+    assert_eq!(log(&parts).revenue, [3.0, 0.0]);
+}
+
+#[test]
+fn too_large_is_refused_before_reading_and_while_reading() {
+    let opts = Options { max_mb: 1, ..Options::default() };
+    let e = Loader::new(opts.clone(), Some(3 << 20)).err().expect("refused up front");
+    assert_eq!(e.code(), "too_large");
+    let mut l = Loader::new(opts, None).unwrap();
+    let chunk = vec![b'a'; 600 << 10];
+    l.push(&chunk).unwrap();
+    assert_eq!(l.push(&chunk).err().map(|e| e.code()), Some("too_large"));
+}
+
+#[test]
+fn binary_is_refused_from_the_first_chunk() {
+    let mut l = Loader::new(Options::default(), None).unwrap();
+    let e = l.push(&[b'P', b'K', 3, 4, 0, 0].repeat(20_000)).expect_err("refused");
+    assert_eq!(e.code(), "binary_input");
+}
