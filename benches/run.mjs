@@ -17,7 +17,11 @@ import { kmeans as mlKmeans } from 'ml-kmeans';
 import skmeans from 'skmeans';
 import Papa from 'papaparse';
 import { Session, kmeans as slKmeans } from '../www/pkg/seglens.js';
-import '../www/node.js'; // initialises the Wasm
+import '../www/node.js'; // initialises the Wasm (the SIMD build on this Node)
+
+// The scalar build too, as a second instance of the glue, for the k-means rows.
+const scalar = await import('../www/pkg/seglens.js?scalar');
+scalar.initSync({ module: readFileSync(new URL('../www/pkg/seglens_bg.wasm', import.meta.url)) });
 import { rng, normal } from '../scripts/gen-sample.mjs';
 import { eventLog } from '../scripts/gen-events.mjs';
 
@@ -66,6 +70,7 @@ function kmeansBench(n, d, k) {
   const res = {};
   const initList = Array.from(init);
   res.seglens = perIteration((it) => slKmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter, 3);
+  res.seglensScalar = perIteration((it) => scalar.kmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter, 3);
   const dataFile = join(tmp, `blobs_${n}.f64`);
   const initFile = join(tmp, `init_${n}.f64`);
   writeFileSync(dataFile, Buffer.from(data.buffer));
@@ -89,7 +94,7 @@ function kmeansBench(n, d, k) {
 for (const n of [100_000, 1_000_000]) {
   const r = kmeansBench(n, 8, 6);
   const ratio = (x) => (x ? `${(x / r.seglens).toFixed(2)}×` : 'n/a');
-  rows.push([`k-means ${n / 1000}k×8, k=6, per Lloyd iteration`, fmt(r.seglens), `scikit-learn 1 thread ${r.sklearn ? fmt(r.sklearn) : 'n/a'} (${ratio(r.sklearn)}); ${cpus().length} threads ${r.sklearnN ? fmt(r.sklearnN) : 'n/a'}; ml-kmeans ${fmt(r.mlKmeans)} (${ratio(r.mlKmeans)}); skmeans ${fmt(r.skmeans)} (${ratio(r.skmeans)})`]);
+  rows.push([`k-means ${n / 1000}k×8, k=6, per Lloyd iteration`, `${fmt(r.seglens)} SIMD (scalar build ${fmt(r.seglensScalar)})`, `scikit-learn 1 thread ${r.sklearn ? fmt(r.sklearn) : 'n/a'} (${ratio(r.sklearn)}); ${cpus().length} threads ${r.sklearnN ? fmt(r.sklearnN) : 'n/a'}; ml-kmeans ${fmt(r.mlKmeans)} (${ratio(r.mlKmeans)}); skmeans ${fmt(r.skmeans)} (${ratio(r.skmeans)})`]);
   console.log(rows.at(-1).join(' | '));
 }
 
@@ -179,7 +184,8 @@ const md = [
   '# Benchmarks',
   '',
   `Measured by \`npm run bench\` (benches/run.mjs) on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
-  'Best of 3 runs (1 for the slowest peers). seglens runs its Wasm build under Node; the peers run in the same script',
+  'Best of 3 runs (1 for the slowest peers). seglens runs its Wasm SIMD build under Node (the scalar build, for engines',
+  'without Wasm SIMD, gives bit-identical results and is shown beside it for k-means); the peers run in the same script',
   '(scikit-learn and pandas as Python subprocesses timing themselves on the same bytes). The Chromium rows run',
   'seglens, PapaParse and DuckDB-Wasm (single-threaded "eh" build) in one headless tab on the same bytes (benches/browser.mjs).',
   'In parentheses: peer time / seglens time (above 1 = seglens is faster). k-means iterations are timed as',

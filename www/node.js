@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { initSync } from './pkg/seglens.js';
 import { checkWasmVersion } from './core.js';
+import { simdSupported } from './simd.js';
 
 /**
  * @typedef {import('./types').Options} Options
@@ -15,7 +16,9 @@ import { checkWasmVersion } from './core.js';
  * @typedef {import('./types').Prediction} Prediction
  */
 
-initSync({ module: readFileSync(new URL('./pkg/seglens_bg.wasm', import.meta.url)) });
+// The SIMD build where the engine has Wasm SIMD (Node >= 16); SEGLENS_WASM_SIMD=0 forces the scalar one.
+const simd = simdSupported() && process.env.SEGLENS_WASM_SIMD !== '0';
+initSync({ module: readFileSync(new URL(simd ? './pkg/seglens_simd_bg.wasm' : './pkg/seglens_bg.wasm', import.meta.url)) });
 checkWasmVersion();
 
 export * from './sync.js';

@@ -12,6 +12,7 @@
 import init from './pkg/seglens.js';
 import { checkWasmVersion, loadKey, loadSession, loadStream, segmentSession, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
+import { defaultWasmUrl } from './simd.js';
 
 /** @type {{ postMessage(m: unknown, t?: Transferable[]): void, onmessage: ((e: MessageEvent) => void) | null }} */
 const ctx = /** @type {any} */ (self);
@@ -23,7 +24,7 @@ let start = () => {};
 /** @type {Promise<unknown>} */
 const source = new Promise((resolve) => (start = resolve));
 const ready = source
-  .then((wasm) => init({ module_or_path: /** @type {any} */ (wasm) ?? new URL('./pkg/seglens_bg.wasm', import.meta.url) }))
+  .then((wasm) => init({ module_or_path: /** @type {any} */ (wasm) ?? defaultWasmUrl() }))
   .then(checkWasmVersion)
   .then(
     () => ctx.postMessage({ type: 'ready', version: wasmVersion() }),

@@ -4,6 +4,7 @@
 // Nothing is fetched but this page's own files (DuckDB's extension autoloading
 // is switched off, so no request leaves the machine).
 import init, { Session, kmeans } from '../../www/pkg/seglens.js';
+import { defaultWasmUrl, simdSupported } from '../../www/simd.js';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import Papa from 'papaparse';
 
@@ -26,8 +27,8 @@ async function best(n, fn) {
 async function runBench({ csvUrl, sql, reps }) {
   const bytes = new Uint8Array(await (await fetch(csvUrl)).arrayBuffer());
   const text = new TextDecoder().decode(bytes);
-  const wasm = await init();
-  const out = { mb: bytes.length / 1e6 };
+  const wasm = await init({ module_or_path: defaultWasmUrl() });
+  const out = { mb: bytes.length / 1e6, simd: simdSupported() };
   const opts = { input: 'events' };
 
   out.seglensParse = (await best(reps, () => Session.load(bytes, opts).free())).t;
@@ -105,7 +106,7 @@ async function runBench({ csvUrl, sql, reps }) {
  * @param {{ n: number, d: number, k: number }} args
  */
 async function kmeansPerIteration({ n, d, k }) {
-  await init();
+  await init({ module_or_path: defaultWasmUrl() });
   let a = 42 >>> 0;
   const rand = () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -34,6 +34,15 @@ fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
     (best, b1, b2)
 }
 
+/// Adds row `p` to cluster `j`'s sum.
+#[inline]
+fn accumulate(sums: &mut [f64], counts: &mut [u64], p: &[f64], j: usize, d: usize) {
+    if let (Some(s), Some(c)) = (sums.get_mut(j * d..(j + 1) * d), counts.get_mut(j)) {
+        lloyd::add_assign(s, p);
+        *c += 1;
+    }
+}
+
 /// Hamerly iterations from given centres, with Lloyd's stopping rule.
 pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
     let (n, d) = (x.nrows(), x.ncols());
@@ -46,30 +55,38 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     let mut labels = vec![0u32; n];
     let mut upper = vec![0.0; n];
     let mut lower = vec![0.0; n];
+    // Per-cluster sums of the rows, accumulated in the assignment pass itself (row order, as
+    // Lloyd's M-step sums them, so the centres are bit-identical): one pass over the data per
+    // iteration instead of two, which is what a million rows are bound by.
+    let mut sums = vec![0.0; k * d];
+    let mut counts = vec![0u64; k];
     for (i, p) in data.chunks_exact(d).enumerate() {
         let (j, b1, b2) = two_nearest(p, &centers, d);
         labels[i] = j as u32;
         upper[i] = b1.sqrt();
         lower[i] = b2.sqrt();
+        accumulate(&mut sums, &mut counts, p, j, d);
     }
     let mut old_labels = vec![u32::MAX; n];
     let mut new_centers = vec![0.0; k * d];
-    let mut counts = vec![0u64; k];
     let mut dists = vec![0.0; n];
     let mut shift = vec![0.0; k];
     let mut half_gap = vec![0.0; k];
     let (mut strict, mut n_iter) = (false, 0);
     for it in 1..=max_iter {
         n_iter = it;
-        // M-step. Exact distances are only needed when a cluster is empty (relocation).
-        counts.fill(0);
-        labels.iter().for_each(|&l| counts[l as usize] += 1);
+        // M-step: the means of the sums. An empty cluster needs exact distances and Lloyd's
+        // relocation, which recomputes the sums from the rows.
         if counts.contains(&0) {
             for ((p, &l), dist) in data.chunks_exact(d).zip(&labels).zip(dists.iter_mut()) {
                 *dist = sq_dist(p, &centers[l as usize * d..(l as usize + 1) * d]);
             }
+            update(data, d, &labels, &dists, &mut new_centers, &mut counts);
+        } else {
+            for ((c, s), &cnt) in new_centers.chunks_exact_mut(d).zip(sums.chunks_exact(d)).zip(&counts) {
+                c.iter_mut().zip(s).for_each(|(c, s)| *c = s / cnt as f64);
+            }
         }
-        update(data, d, &labels, &dists, &mut new_centers, &mut counts);
         for (c, s) in shift.iter_mut().enumerate() {
             *s = sq_dist(&centers[c * d..(c + 1) * d], &new_centers[c * d..(c + 1) * d]).sqrt();
         }
@@ -100,22 +117,23 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
                     .fold(f64::INFINITY, f64::min)
                     .sqrt();
         }
+        sums.fill(0.0);
+        counts.fill(0);
         for (i, p) in data.chunks_exact(d).enumerate() {
             let a = labels[i] as usize;
             upper[i] += shift[a];
             lower[i] -= if a == a1 { m2 } else { m1 };
             let m = half_gap[a].max(lower[i]);
-            if upper[i] < m * MARGIN {
-                continue;
+            if upper[i] >= m * MARGIN {
+                upper[i] = sq_dist(p, &centers[a * d..(a + 1) * d]).sqrt();
+                if upper[i] >= m * MARGIN {
+                    let (j, b1, b2) = two_nearest(p, &centers, d);
+                    labels[i] = j as u32;
+                    upper[i] = b1.sqrt();
+                    lower[i] = b2.sqrt();
+                }
             }
-            upper[i] = sq_dist(p, &centers[a * d..(a + 1) * d]).sqrt();
-            if upper[i] < m * MARGIN {
-                continue;
-            }
-            let (j, b1, b2) = two_nearest(p, &centers, d);
-            labels[i] = j as u32;
-            upper[i] = b1.sqrt();
-            lower[i] = b2.sqrt();
+            accumulate(&mut sums, &mut counts, p, labels[i] as usize, d);
         }
         if stop {
             break;

@@ -32,10 +32,86 @@ impl KMeansModel {
     }
 }
 
-/// Squared Euclidean distance.
+/// Squared Euclidean distance, summed in two lanes (even and odd
+/// coordinates) that are added at the end: the order a 2-lane SIMD unit
+/// sums in, so the scalar build and the Wasm SIMD build give the same bits.
 #[inline]
 pub fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        simd::sq_dist(a, b)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        let (mut s0, mut s1) = (0.0, 0.0);
+        let (pa, pb) = (a.chunks_exact(2), b.chunks_exact(2));
+        let (ra, rb) = (pa.remainder(), pb.remainder());
+        for (x, y) in pa.zip(pb) {
+            let (d0, d1) = (x[0] - y[0], x[1] - y[1]);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+        }
+        let mut s = s0 + s1;
+        for (x, y) in ra.iter().zip(rb) {
+            s += (x - y) * (x - y);
+        }
+        s
+    }
+}
+
+/// `acc[i] += v[i]`: the M-step's per-row sum (elementwise, so any lane
+/// width gives the same bits).
+#[inline]
+pub fn add_assign(acc: &mut [f64], v: &[f64]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        simd::add_assign(acc, v)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        acc.iter_mut().zip(v).for_each(|(a, x)| *a += x);
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::*;
+
+    #[inline]
+    pub fn add_assign(acc: &mut [f64], v: &[f64]) {
+        let n = acc.len().min(v.len());
+        for i in 0..n / 2 {
+            // SAFETY: 2 * i + 1 < n <= acc.len(), v.len(); unaligned loads and stores are allowed.
+            unsafe {
+                let a = acc.as_mut_ptr().add(2 * i) as *mut v128;
+                v128_store(a, f64x2_add(v128_load(a), v128_load(v.as_ptr().add(2 * i) as *const v128)));
+            }
+        }
+        if n % 2 == 1 {
+            acc[n - 1] += v[n - 1];
+        }
+    }
+
+    #[inline]
+    pub fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+        let n = a.len().min(b.len());
+        let pairs = n / 2;
+        let mut acc = f64x2_splat(0.0);
+        for i in 0..pairs {
+            // SAFETY: i * 2 + 1 < n <= a.len(), b.len(); unaligned loads are allowed.
+            let (x, y) = unsafe {
+                (v128_load(a.as_ptr().add(2 * i) as *const v128), v128_load(b.as_ptr().add(2 * i) as *const v128))
+            };
+            let d = f64x2_sub(x, y);
+            acc = f64x2_add(acc, f64x2_mul(d, d));
+        }
+        let mut s = f64x2_extract_lane::<0>(acc) + f64x2_extract_lane::<1>(acc);
+        if n % 2 == 1 {
+            let d = a[n - 1] - b[n - 1];
+            s += d * d;
+        }
+        s
+    }
 }
 
 /// Index of the nearest centre (lowest index on ties) and its squared distance.
