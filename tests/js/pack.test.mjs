@@ -59,7 +59,7 @@ test('the tarball holds the Wasm, the JS, the declarations and nothing else', ()
   for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/dts/index.d.ts', 'www/dts/types.d.ts', 'www/sql.js', 'www/inline.js', 'www/pkg/seglens_inline.js', 'www/dts/inline.d.ts']) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
-  assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, 'exactly one .wasm');
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')).sort(), ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens_simd_bg.wasm'], 'the scalar and the SIMD build, nothing else');
   assert.deepEqual(files.filter((f) => /^(src|tests|scripts|benches|dist)\//.test(f) || f.includes('sample')), []);
 });
 
@@ -192,7 +192,7 @@ test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never
   const { result, requests } = await resultInChromium(app, 'locked.html');
   assert.deepEqual(result, [[3, 2], [3, 2], 'version_mismatch']);
   assert.ok(requests.some((u) => u.endsWith('/static/engine.wasm')), 'the chosen URL was used');
-  assert.deepEqual(requests.filter((u) => u.endsWith('seglens_bg.wasm')), [], 'the default Wasm path was never requested');
+  assert.deepEqual(requests.filter((u) => /seglens(_simd)?_bg\.wasm$/.test(u)), [], 'the default Wasm paths were never requested');
 });
 
 test('inline entry: Wasm embedded, no .wasm file and no worker; works in Node and under a CSP that forbids workers', async (t) => {
