@@ -9,7 +9,7 @@
 //
 // Sizes: SEGLENS_BENCH_EVENTS (default 1,000,000 events). Timings are the best of 3.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,27 +136,10 @@ rows.push([
 ]);
 console.log(rows.at(-1).join(' | '));
 
-// Streaming from disk in 1 MiB chunks (how the CLI and the browser worker read files), in a fresh
-// Wasm instance so its memory is this load's alone: the text is never held, only the columns.
+// Streaming from disk in 1 MiB chunks (how the CLI and the browser worker read files).
 {
-  const fresh = await import('../www/pkg/seglens.js?stream');
-  const wasm = fresh.initSync({ module: readFileSync(new URL('../www/pkg/seglens_simd_bg.wasm', import.meta.url)) });
-  const t0 = performance.now();
-  const loader = new fresh.Loader(opts, bytes.length);
-  for await (const chunk of createReadStream(csvFile, { highWaterMark: 1 << 20 })) loader.push(chunk);
-  const session = loader.finish();
-  const tLoad = (performance.now() - t0) / 1000;
-  const loaded = wasm.memory.buffer.byteLength;
-  session.segment({ k: 4, seed: 0 });
-  const tAll = (performance.now() - t0) / 1000;
-  const peak = wasm.memory.buffer.byteLength;
-  session.free();
-  const mib = (/** @type {number} */ b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-  rows.push([
-    `Streamed from disk in 1 MiB chunks (CLI, browser worker), ${mb.toFixed(0)} MB`,
-    `load ${fmt(tLoad)} (${(mb / tLoad).toFixed(0)} MB/s), + k-means segments ${fmt(tAll)}; Wasm memory ${mib(loaded)} loaded, ${mib(peak)} peak (${(peak / bytes.length).toFixed(2)}× the file)`,
-    'whole-buffer load of the same file holds the text too (see the Chromium end-to-end row)',
-  ]);
+  const { streamBench } = await import('./stream.mjs');
+  rows.push(await streamBench(csvFile));
   console.log(rows.at(-1).join(' | '));
 }
 
