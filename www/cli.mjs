@@ -98,23 +98,25 @@ function num(v, flag) {
 }
 
 /** Contents of a text file given to a flag, or undefined. @param {string | undefined} path */
-/** @param {string} file  a path, or - for stdin @returns {Uint8Array} */
-function readInput(file) {
+/**
+ * Runs a file-system call on `file`, exiting with "cannot read" when it fails.
+ * @template T
+ * @param {string} file
+ * @param {() => T} fn
+ * @returns {T}
+ */
+function orCannotRead(file, fn) {
   try {
-    const bytes = readFileSync(file === '-' ? 0 : file);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return fn();
   } catch (e) {
     return fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
   }
 }
 
-/** @param {string} file @returns {number} */
-function fileSize(file) {
-  try {
-    return statSync(file).size;
-  } catch (e) {
-    return fail(`cannot read ${file}: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? e}`, 1);
-  }
+/** @param {string} file  a path, or - for stdin @returns {Uint8Array} */
+function readInput(file) {
+  const bytes = orCannotRead(file, () => readFileSync(file === '-' ? 0 : file));
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function readText(path) {
@@ -211,7 +213,7 @@ async function main() {
     // Stage lines on stderr for people watching a terminal (or with --progress); never on stdout.
     const watch = v.progress === true || (process.stderr.isTTY && !process.env.CI);
     const t0 = performance.now();
-    const size = file === '-' ? undefined : fileSize(file);
+    const size = file === '-' ? undefined : orCannotRead(file, () => statSync(file).size);
     const say = (/** @type {string} */ m) => watch && process.stderr.write(`seglens: ${m}\n`);
     const secs = () => ((performance.now() - t0) / 1000).toFixed(2);
     say(`reading ${file}${size === undefined ? '' : ` (${(size / 1e6).toFixed(1)} MB)`}…`);

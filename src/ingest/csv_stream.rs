@@ -16,16 +16,26 @@ use super::source::{header_and_sample, Format, Row, SAMPLE_ROWS};
 use super::IngestError;
 use crate::report::{Warning, Warnings};
 
-/// What a chunk (or the end of input) led to.
-#[derive(Debug)]
+/// What a chunk led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fed {
     /// Keep feeding.
     More,
     /// The first rows look like one row per customer, not an event log: read
     /// the input as a table instead (only when the stream was asked to detect).
     NotEvents,
-    /// The finished log (from [`CsvEventStream::finish`]).
-    Log(Box<EventLog>),
+}
+
+/// Reads a whole buffer through the chunk reader when it is UTF-8 delimited
+/// text. `Ok(None)` when it is not (JSON, UTF-16, …: the caller reads it
+/// whole) or when `detect` finds a per-customer table.
+pub fn read_csv_events(bytes: &[u8], opts: &EventOptions, detect: bool) -> Result<Option<EventLog>, IngestError> {
+    let Some(start) = super::sniff_csv(bytes)? else { return Ok(None) };
+    let mut stream = CsvEventStream::new(start.delimiter, opts.clone(), bytes.len() as u64, detect);
+    if stream.push(bytes.get(start.bom..).unwrap_or_default())? == Fed::NotEvents {
+        return Ok(None);
+    }
+    stream.finish()
 }
 
 enum Phase {
@@ -98,10 +108,11 @@ impl CsvEventStream {
         self.feed(chunk)
     }
 
-    /// Ends the input: parses a last record without a line break and returns the log.
-    pub fn finish(mut self) -> Result<Fed, IngestError> {
-        if let Fed::NotEvents = self.feed(&[])? {
-            return Ok(Fed::NotEvents);
+    /// Ends the input: parses a last record without a line break and returns
+    /// the log (`None`: the rows turned out to be a per-customer table).
+    pub fn finish(mut self) -> Result<Option<EventLog>, IngestError> {
+        if self.feed(&[])? == Fed::NotEvents {
+            return Ok(None);
         }
         if let Phase::Sampling(_) = self.phase {
             self.decide()?;
@@ -115,9 +126,9 @@ impl CsvEventStream {
                         "invalid UTF-8 replaced by \u{FFFD}; save the file as UTF-8 to keep these characters",
                     ));
                 }
-                Ok(Fed::Log(Box::new(b.finish()?)))
+                Ok(Some(b.finish()?))
             }
-            Phase::NotEvents => Ok(Fed::NotEvents),
+            Phase::NotEvents => Ok(None),
             // `decide` above left sampling.
             Phase::Sampling(_) => Err(IngestError::Empty),
         }

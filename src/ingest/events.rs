@@ -5,10 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::csv_stream::{CsvEventStream, Fed};
+use super::csv_stream::read_csv_events;
 use super::infer::{infer_column, ColumnType, Inferred};
 use super::roles::{detect_roles, RoleOptions, Roles};
-use super::sniff::sniff_csv;
 use super::source::{decode_and_open, Row};
 use super::table::{clip, number_problem};
 use super::time::{epoch_unit, guess_text_format, TimeFormat};
@@ -124,14 +123,9 @@ pub fn looks_like_events(names: &[String], types: &[Inferred], sample: &[Row]) -
 /// assert_eq!(log.revenue, [10.0, 5.0, 20.0]);
 /// ```
 pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, IngestError> {
-    if let Some(csv) = sniff_csv(bytes)? {
-        let mut stream = CsvEventStream::new(csv.delimiter, opts.clone(), bytes.len() as u64, false);
-        stream.push(&bytes[csv.bom..])?;
-        return match stream.finish()? {
-            Fed::Log(log) => Ok(*log),
-            // Unreachable: a stream that does not detect the input kind never says "not events".
-            Fed::More | Fed::NotEvents => Err(IngestError::Empty),
-        };
+    // Without detection, `None` only means "not delimited text".
+    if let Some(log) = read_csv_events(bytes, opts, false)? {
+        return Ok(log);
     }
     let mut hold = None;
     let mut src = decode_and_open(bytes, &mut hold)?;

@@ -14,7 +14,7 @@ mod table;
 pub mod time;
 mod value;
 
-pub use csv_stream::{CsvEventStream, Fed};
+pub use csv_stream::{read_csv_events, CsvEventStream, Fed};
 pub use error::IngestError;
 pub use sniff::{decode_text, sniff_csv, sniff_delimiter, CsvStart, Decoded};
 pub use table::{read_customer_table, CustomerTable, TableOptions};

@@ -5,7 +5,9 @@ use super::options::{InputKind, Options};
 use crate::ingest::events::{looks_like_events, read_event_log, ColumnInfo, EventLog};
 use crate::ingest::infer::{infer_column, Inferred};
 use crate::ingest::source::decode_and_open;
-use crate::ingest::{read_customer_table, sniff_csv, CsvEventStream, CustomerTable, Fed, IngestError, TableOptions};
+use crate::ingest::{
+    read_csv_events, read_customer_table, sniff_csv, CsvEventStream, CustomerTable, Fed, IngestError, TableOptions,
+};
 use crate::report::MemoryUse;
 use crate::Error;
 
@@ -47,6 +49,14 @@ impl Segmenter {
     /// Load-time options are `input`, the `*Column` options and `dateFormat`.
     pub fn load(bytes: &[u8], options: &Options) -> Result<Segmenter, Error> {
         check_size(bytes.len() as u64, options)?;
+        // Delimited text goes straight to the CSV event reader, which decides from its own first
+        // rows whether they are events (no separate pass to detect the kind).
+        if options.input != InputKind::Table {
+            let detect = options.input == InputKind::Auto;
+            if let Some(log) = read_csv_events(bytes, &options.event_options(), detect)? {
+                return Ok(Segmenter::from_log(log, bytes.len() as u64));
+            }
+        }
         let kind = match options.input {
             InputKind::Auto => detect_kind(bytes)?,
             k => k,
@@ -159,11 +169,6 @@ impl Loader {
         Ok(Loader { options, size, received: 0, stage: Stage::Head(Vec::new()) })
     }
 
-    /// Bytes pushed so far.
-    pub fn bytes(&self) -> u64 {
-        self.received
-    }
-
     /// Rows parsed so far (0 until a streamed CSV's first rows are in, and
     /// for inputs read whole at the end).
     pub fn rows(&self) -> u64 {
@@ -203,8 +208,8 @@ impl Loader {
         }
         match self.stage {
             Stage::Stream { csv, raw } => match csv.finish()? {
-                Fed::Log(log) => Ok(Segmenter::from_log(*log, self.received)),
-                Fed::NotEvents | Fed::More => Segmenter::load(&raw.unwrap_or_default(), &self.options),
+                Some(log) => Ok(Segmenter::from_log(log, self.received)),
+                None => Segmenter::load(&raw.unwrap_or_default(), &self.options),
             },
             Stage::Whole(all) | Stage::Head(all) => Segmenter::load(&all, &self.options),
         }
