@@ -9,6 +9,7 @@ import { loadKey } from './load-key.js';
  * @typedef {import('./types').Options} Options
  * @typedef {import('./types').Result} Result
  * @typedef {import('./types').Progress} Progress
+ * @typedef {import('./input.js').HostColumns} HostColumns
  * @typedef {{ onProgress?: (p: Progress) => void, signal?: AbortSignal }} RunControls
  * @typedef {object} SegmenterOptions
  * @property {string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module} [wasm]  where the Wasm comes from, for
@@ -23,7 +24,7 @@ export class Segmenter {
   /** @type {{ id: number, resolve: (r: Result) => void, reject: (e: SeglensError) => void, onProgress?: (p: Progress) => void } | null} */
   #pending = null;
   /** What the worker has parsed: the caller's bytes or file and the reading options. */
-  /** @type {{ bytes: ArrayBuffer | Uint8Array | Blob, key: string } | null} */
+  /** @type {{ bytes: ArrayBuffer | Uint8Array | Blob | HostColumns, key: string } | null} */
   #loaded = null;
 
   /** @type {SegmenterOptions['wasm']} */ #wasm;
@@ -100,8 +101,9 @@ export class Segmenter {
    * Segments `bytes` in the worker. A run already in flight is cancelled first.
    * Passing the same array or file again with the same reading options re-segments the data the
    * worker already parsed (no copy, no parse).
-   * @param {ArrayBuffer | Uint8Array | Blob} bytes  file contents (copied; the caller keeps its buffer), or a
-   *   File/Blob, which the worker reads chunk by chunk (a CSV event log is never held whole in memory)
+   * @param {ArrayBuffer | Uint8Array | Blob | HostColumns} bytes  file contents (copied; the caller keeps its
+   *   buffer), a File/Blob, which the worker reads chunk by chunk (a CSV event log is never held whole in
+   *   memory), or host columns from `input.js` (moved to the worker: their buffers are transferred)
    * @param {Options} [options]
    * @param {RunControls} [controls]
    * @returns {Promise<Result>}
@@ -114,16 +116,18 @@ export class Segmenter {
     const key = loadKey(options);
     const reuse = this.#loaded !== null && this.#loaded.bytes === bytes && this.#loaded.key === key;
     const file = !reuse && typeof Blob !== 'undefined' && bytes instanceof Blob ? bytes : null;
-    const copy = reuse || file ? null : bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(/** @type {ArrayBuffer} */ (bytes).slice(0));
+    const host = !reuse && isHost(bytes) ? bytes : null;
+    const copy = reuse || file || host ? null : bytes instanceof Uint8Array ? bytes.slice() : new Uint8Array(/** @type {ArrayBuffer} */ (bytes).slice(0));
     this.#loaded = { bytes, key };
     return new Promise((resolve, reject) => {
       this.#pending = { id, resolve, reject, onProgress: controls.onProgress };
       controls.signal?.addEventListener('abort', () => this.#pending?.id === id && this.cancel(), { once: true });
-      const message = { id, type: 'segment', bytes: copy?.buffer, file, options };
-      this.#worker?.postMessage(message, copy ? [copy.buffer] : []);
+      const message = { id, type: 'segment', bytes: copy?.buffer, file, host, options };
+      const moved = copy ? [copy.buffer] : (host?.columns ?? []).flatMap((c) => (c instanceof Float64Array ? [c.buffer] : []));
+      this.#worker?.postMessage(message, moved);
     }).catch((e) => {
       // A failed load leaves nothing loaded in the worker.
-      if (copy || file) this.#loaded = null;
+      if (copy || file || host) this.#loaded = null;
       throw e;
     });
   }
@@ -141,6 +145,11 @@ export class Segmenter {
     this.#settle(null, cancelled());
     this.#worker = null;
   }
+}
+
+/** @param {unknown} v @returns {v is HostColumns} */
+function isHost(v) {
+  return typeof v === 'object' && v !== null && Array.isArray(/** @type {any} */ (v).columns) && Array.isArray(/** @type {any} */ (v).names);
 }
 
 function cancelled() {

@@ -51,13 +51,14 @@ function withSession(bytes, options, use) {
 }
 
 /**
- * Parses `bytes` into a Wasm `Session` (the caller frees it).
- * @param {Uint8Array} bytes   CSV/TSV/JSON/JSONL: an event log or one row per customer
+ * Parses `bytes` (or reads host columns) into a Wasm `Session` (the caller frees it).
+ * @param {Uint8Array | import('./input.js').HostColumns} data  CSV/TSV/JSON/JSONL bytes, or columns from
+ *   `input.js`: an event log or one row per customer
  * @param {Options} [options]
  * @returns {Session}
  */
-export function loadSession(bytes, options = {}) {
-  return call(() => Session.load(bytes, options));
+export function loadSession(data, options = {}) {
+  return call(() => (data instanceof Uint8Array ? Session.load(data, options) : Session.fromColumns(data.names, data.columns, options)));
 }
 
 /**
@@ -132,15 +133,17 @@ export function segmentSession(session, options = {}) {
 }
 
 /**
- * Parses `bytes` and segments them.
- * @param {Uint8Array} bytes   the file's bytes (CSV/TSV/JSON/JSONL; an event log or one row per customer)
+ * Parses `data` and segments it.
+ * @param {Uint8Array | import('./input.js').HostColumns} data  the file's bytes (CSV/TSV/JSON/JSONL; an event
+ *   log or one row per customer), or host columns
  * @param {Options} [options]
  * @param {(p: Progress) => void} [onProgress]
  * @returns {Result}
  */
-export function runSegmentation(bytes, options = {}, onProgress) {
-  onProgress?.({ stage: 'parse', done: 0, total: bytes.byteLength });
-  return segmentAndFree(loadSession(bytes, options), bytes.byteLength, options, onProgress);
+export function runSegmentation(data, options = {}, onProgress) {
+  const size = data instanceof Uint8Array ? data.byteLength : 0;
+  onProgress?.({ stage: 'parse', done: 0, total: size });
+  return segmentAndFree(loadSession(data, options), size, options, onProgress);
 }
 
 /**

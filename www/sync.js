@@ -4,16 +4,18 @@
 
 import { runCohorts, runFeatures, runKmeans, runMetrics, runPredict, runSegmentation, runSegmentationStream, wasmVersion } from './core.js';
 import { SeglensError } from './errors.js';
-import { toBytes as anyToBytes } from './input.js';
+import { toBytesOrColumns, toSyncData } from './input.js';
 
 /**
  * Segments customers (on the calling thread).
- * @param {string | Uint8Array | ArrayBuffer} input  CSV/JSON/JSONL text or bytes: an event log or one row per customer
+ * @param {string | Uint8Array | ArrayBuffer | Record<string, unknown>[] | Record<string, ArrayLike<unknown>>} input
+ *   CSV/JSON/JSONL text or bytes, rows of objects or an object of columns (read as numbers and text,
+ *   not via JSON): an event log or one row per customer
  * @param {import('./types').Options} [options]
  * @returns {import('./types').Result}
  */
 export function segmentSync(input, options = {}) {
-  return runSegmentation(toBytes(input), options);
+  return runSegmentation(toSyncData(input), options);
 }
 
 /**
@@ -23,7 +25,7 @@ export function segmentSync(input, options = {}) {
  * @returns {Promise<import('./types').Result>}
  */
 export async function segment(input, options = {}) {
-  return runSegmentation(await anyToBytes(input), options);
+  return runSegmentation(await toBytesOrColumns(input), options);
 }
 
 /**

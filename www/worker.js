@@ -2,8 +2,8 @@
 // happens here so the page never freezes. Protocol (structured clone):
 //   page → worker  { type: 'init', wasm? }               first: where the Wasm is (default: next to this file)
 //   worker → page  { type: 'ready', version }            once, after the Wasm loaded
-//   page → worker  { id, type: 'segment', bytes? | file?, options }   neither: re-segment the data already loaded;
-//                  a file (Blob) is read with stream(), chunk by chunk, never whole
+//   page → worker  { id, type: 'segment', bytes? | file? | host?, options }   none: re-segment the data already loaded;
+//                  a file (Blob) is read with stream(), chunk by chunk, never whole; host: columns from input.js
 //   worker → page  { id, type: 'progress', progress }
 //                  { id, type: 'result', result } | { id, type: 'error', error }
 // The parsed data stays in the worker between runs, so changing k or the
@@ -37,17 +37,17 @@ let loaded = null;
 ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
   if (event.data?.type === 'init') return start(event.data.wasm);
   await ready;
-  const { id, type, bytes, file, options } = event.data ?? {};
+  const { id, type, bytes, file, host, options } = event.data ?? {};
   if (type !== 'segment') return;
   /** @param {import('./types').Progress} progress */
   const report = (progress) => ctx.postMessage({ id, type: 'progress', progress });
   const progress = (/** @type {import('./types').Progress['stage']} */ stage, size = 0) => report({ stage, done: size, total: size });
   try {
-    if (bytes || file) {
+    if (bytes || file || host) {
       loaded?.session.free();
       loaded = null;
       progress('parse', bytes?.byteLength ?? 0);
-      const session = file ? await streamFile(file, options, report) : loadSession(new Uint8Array(bytes), options);
+      const session = file ? await streamFile(file, options, report) : loadSession(host ?? new Uint8Array(bytes), options);
       loaded = { session, key: loadKey(options) };
     } else if (!loaded || loaded.key !== loadKey(options)) {
       throw new SeglensError('no data loaded with these reading options: send the file again', { code: 'not_loaded' });

@@ -29,6 +29,8 @@ pub enum IngestError {
     Json { line: u64, column: u64, message: String },
     #[error("no {role} column found (columns: {columns}); name it with {flag}")]
     MissingRole { role: &'static str, flag: &'static str, columns: String },
+    #[error("host data: {message}; pass rows (an array of objects) or columns (an object of equally long arrays)")]
+    Host { message: String },
     #[error("column \"{name}\" cannot be read as timestamps (line {line}: \"{value}\"); use ISO dates like 2024-03-01, or choose another --time-column")]
     NotTime { name: String, line: u64, value: String },
 }
@@ -48,6 +50,7 @@ impl IngestError {
             IngestError::Json { .. } => "malformed_json",
             IngestError::MissingRole { .. } => "missing_column",
             IngestError::NotTime { .. } => "bad_timestamps",
+            IngestError::Host { .. } => "bad_input",
         }
     }
 

@@ -145,7 +145,7 @@ pub fn read_event_log(bytes: &[u8], opts: &EventOptions) -> Result<EventLog, Ing
 }
 
 /// What is known once the first rows are read: enough to infer types and roles.
-pub(super) struct Head {
+pub(crate) struct Head {
     pub format: String,
     pub names: Vec<String>,
     pub types: Vec<Inferred>,
@@ -156,9 +156,15 @@ pub(super) struct Head {
 }
 
 /// A row's cells, however the reader holds them.
-pub(super) trait Cells {
+pub(crate) trait Cells {
     fn count(&self) -> usize;
+    /// The cell as text (`None` past the end, or for a cell held as a number).
     fn get(&self, i: usize) -> Option<&str>;
+    /// The cell when the source holds it as a number (host typed arrays; NaN
+    /// is missing); `None` when it is text.
+    fn value(&self, _i: usize) -> Option<f64> {
+        None
+    }
 }
 
 impl Cells for csv::StringRecord {
@@ -172,7 +178,7 @@ impl Cells for csv::StringRecord {
 
 /// Builds an [`EventLog`] row by row: owns everything it needs, so a reader
 /// fed in chunks can keep it between chunks.
-pub(super) struct LogBuilder {
+pub(crate) struct LogBuilder {
     roles: Roles,
     width: usize,
     names: Vec<String>,
@@ -353,8 +359,53 @@ impl LogBuilder {
         self.log.warnings.push(Warning::at(line, message));
     }
 
+    /// The row's timestamp, or why the row is skipped.
+    fn time_of(&self, f: &dyn Cells) -> Result<i64, String> {
+        let t = self.roles.time;
+        let col = t.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
+        let unreadable = |shown: String| {
+            format!("column \"{col}\": cannot read \"{shown}\" as {}; row skipped", self.time_format.name())
+        };
+        match t.and_then(|i| f.value(i)) {
+            // A number held as a number (host typed arrays): NaN is missing.
+            Some(v) if v.is_nan() => Err(format!("column \"{col}\": missing timestamp; row skipped")),
+            Some(v) => self.time_format.from_number(v).ok_or_else(|| unreadable(super::host::number_text(v))),
+            None => match t.and_then(|i| f.get(i)).map(crate::ingest::value::trim).filter(|c| !is_null(c)) {
+                None => Err(format!("column \"{col}\": missing timestamp; row skipped")),
+                Some(v) => self.time_format.parse(v).ok_or_else(|| unreadable(clip(v))),
+            },
+        }
+    }
+
+    /// The row's revenue (0 when missing; `None` without a revenue column), or why the row is skipped.
+    fn revenue_of(&self, f: &dyn Cells) -> Result<Option<f64>, String> {
+        let Some(i) = self.roles.revenue else { return Ok(None) };
+        let col = self.names.get(i).map_or("revenue", String::as_str);
+        match f.value(i) {
+            Some(v) if v.is_nan() => Ok(Some(0.0)),
+            Some(v) if v.is_finite() => Ok(Some(v)),
+            Some(v) => Err(format!(
+                "column \"{col}\": \"{}\" is not a finite number; row skipped",
+                super::host::number_text(v)
+            )),
+            None => match f.get(i).map(crate::ingest::value::trim).filter(|c| !is_null(c)) {
+                None => Ok(Some(0.0)),
+                Some(v) => parse_number(v)
+                    .map(Some)
+                    .ok_or_else(|| format!("column \"{col}\": {}; row skipped", number_problem(v))),
+            },
+        }
+    }
+
+    /// Columns read as text (ids, event names, order ids, variants): host
+    /// columns holding numbers there are turned into text first.
+    pub fn text_columns(&self) -> Vec<usize> {
+        let r = &self.roles;
+        [r.id, r.id_fallback, r.event, r.order_id, r.variant].into_iter().flatten().collect()
+    }
+
     /// Adds one data row (or skips it, with a warning naming `line`).
-    pub fn add(&mut self, line: u64, f: &impl Cells) {
+    pub fn add<C: Cells>(&mut self, line: u64, f: &C) {
         self.log.rows_read += 1;
         if f.count() != self.width {
             return self.skip(line, format!("expected {} fields, found {}; row skipped", self.width, f.count()));
@@ -364,33 +415,13 @@ impl LogBuilder {
             let col = self.roles.id.and_then(|i| self.names.get(i)).map_or("id", String::as_str);
             return self.skip(line, format!("column \"{col}\": missing customer id; row skipped"));
         };
-        let time_col = self.roles.time.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
-        let ts = match cell(self.roles.time) {
-            None => return self.skip(line, format!("column \"{time_col}\": missing timestamp; row skipped")),
-            Some(v) => match self.time_format.parse(v) {
-                Some(ts) => ts,
-                None => {
-                    let msg = format!(
-                        "column \"{time_col}\": cannot read \"{}\" as {}; row skipped",
-                        clip(v),
-                        self.time_format.name()
-                    );
-                    return self.skip(line, msg);
-                }
-            },
+        let ts = match self.time_of(f) {
+            Ok(ts) => ts,
+            Err(msg) => return self.skip(line, msg),
         };
-        let revenue = match self.roles.revenue {
-            None => None,
-            Some(i) => match cell(Some(i)) {
-                None => Some(0.0),
-                Some(v) => match parse_number(v) {
-                    Some(x) => Some(x),
-                    None => {
-                        let col = &self.names[i];
-                        return self.skip(line, format!("column \"{col}\": {}; row skipped", number_problem(v)));
-                    }
-                },
-            },
+        let revenue = match self.revenue_of(f) {
+            Ok(r) => r,
+            Err(msg) => return self.skip(line, msg),
         };
         self.log.customer.push(self.ids.code(id));
         self.log.time.push(ts);

@@ -7,10 +7,11 @@
 
 mod csv_stream;
 mod error;
+pub mod host;
 pub mod infer;
 mod sniff;
 pub mod source;
-mod table;
+pub(crate) mod table;
 pub mod time;
 mod value;
 

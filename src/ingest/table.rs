@@ -7,6 +7,7 @@
 
 use ndarray::Array2;
 
+use super::events::Cells;
 use super::infer::{infer_column, numeric_counts, ColumnType};
 use super::source::{decode_and_open, Row};
 use super::{is_null, parse_number, IngestError};
@@ -73,116 +74,166 @@ pub struct CustomerTable {
 pub fn read_customer_table(bytes: &[u8], opts: &TableOptions) -> Result<CustomerTable, IngestError> {
     let mut hold = None;
     let mut src = decode_and_open(bytes, &mut hold)?;
-    let names = std::mem::take(&mut src.names);
-    let sample = std::mem::take(&mut src.sample);
-    let mut warnings = std::mem::take(&mut src.warnings);
-    let csv_errors = src.unreadable;
-    let format = src.format.name();
-    let numeric: Vec<bool> = (0..names.len()).map(|i| numeric_counts(&sample, i).is_mostly_numeric()).collect();
-    let column_types = names.iter().enumerate().map(|(i, n)| (n.clone(), infer_column(&sample, i, n).kind)).collect();
-    let id_idx = choose_id_column(opts, &names, &numeric)?;
-    let feature_idx = choose_features(opts, &names, &numeric, id_idx, &sample)?;
-    let mut is_feature = vec![false; names.len()];
-    feature_idx.iter().for_each(|&i| is_feature[i] = true);
-    let ignored_columns =
-        (0..names.len()).filter(|&i| Some(i) != id_idx && !is_feature[i]).map(|i| names[i].clone()).collect();
-
-    let mut out = Builder {
-        width: names.len(),
-        id_idx,
-        feature_idx: &feature_idx,
-        names: &names,
-        ids: Vec::new(),
-        flat: Vec::new(),
-        rows_read: csv_errors,
-        rows_skipped: csv_errors,
-        first_problem: None,
-        warnings: &mut warnings,
+    let head = TableHead {
+        format: src.format.name(),
+        names: std::mem::take(&mut src.names),
+        sample: std::mem::take(&mut src.sample),
+        warnings: std::mem::take(&mut src.warnings),
+        unreadable: src.unreadable,
     };
-    for row in &sample {
-        out.add(row);
-    }
+    let mut b = TableBuilder::new(head, opts)?;
     for rec in src.rest() {
         match rec {
-            Ok(row) => out.add(&row),
-            Err(w) => out.skip(w.line.unwrap_or(0), w.message),
+            Ok(row) => b.add(row.line, &row.fields),
+            Err(w) => b.skip(w.line.unwrap_or(0), w.message),
         }
     }
-    let Builder { ids, flat, rows_read, rows_skipped, first_problem, .. } = out;
-    if ids.is_empty() {
-        return Err(IngestError::NoUsableRows {
-            skipped: rows_skipped,
-            first: first_problem.unwrap_or_else(|| "no data rows".into()),
-        });
-    }
-    let n = ids.len();
-    let values = Array2::from_shape_vec((n, feature_idx.len()), flat)
-        .map_err(|e| IngestError::Csv { line: 0, message: e.to_string() })?;
-    Ok(CustomerTable {
-        ids,
-        id_column: id_idx.map(|i| names[i].clone()),
-        feature_names: feature_idx.iter().map(|&i| names[i].clone()).collect(),
-        values,
-        rows_read,
-        rows_skipped,
-        ignored_columns,
-        column_types,
-        format,
-        warnings,
-    })
+    b.finish()
 }
 
-struct Builder<'a> {
+/// The first rows of a table, from which the id and feature columns are chosen.
+pub(crate) struct TableHead {
+    pub format: String,
+    pub names: Vec<String>,
+    /// The first rows (header excluded); they are added to the table first.
+    pub sample: Vec<Row>,
+    pub warnings: Warnings,
+    pub unreadable: u64,
+}
+
+/// Builds a [`CustomerTable`] row by row, whoever reads the rows.
+pub(crate) struct TableBuilder {
     width: usize,
     id_idx: Option<usize>,
-    feature_idx: &'a [usize],
-    names: &'a [String],
+    feature_idx: Vec<usize>,
+    names: Vec<String>,
     ids: Vec<String>,
     flat: Vec<f64>,
     rows_read: u64,
     rows_skipped: u64,
     first_problem: Option<String>,
-    warnings: &'a mut Warnings,
+    warnings: Warnings,
+    ignored_columns: Vec<String>,
+    column_types: Vec<(String, ColumnType)>,
+    format: String,
 }
 
-impl Builder<'_> {
-    fn skip(&mut self, line: u64, message: String) {
+impl TableBuilder {
+    /// Chooses the id and feature columns from the head and adds the sample rows.
+    pub fn new(head: TableHead, opts: &TableOptions) -> Result<TableBuilder, IngestError> {
+        let TableHead { format, names, sample, warnings, unreadable } = head;
+        let numeric: Vec<bool> = (0..names.len()).map(|i| numeric_counts(&sample, i).is_mostly_numeric()).collect();
+        let column_types =
+            names.iter().enumerate().map(|(i, n)| (n.clone(), infer_column(&sample, i, n).kind)).collect();
+        let id_idx = choose_id_column(opts, &names, &numeric)?;
+        let feature_idx = choose_features(opts, &names, &numeric, id_idx, &sample)?;
+        let ignored_columns = (0..names.len())
+            .filter(|&i| Some(i) != id_idx && !feature_idx.contains(&i))
+            .map(|i| names[i].clone())
+            .collect();
+        let mut b = TableBuilder {
+            width: names.len(),
+            id_idx,
+            feature_idx,
+            names,
+            ids: Vec::new(),
+            flat: Vec::new(),
+            rows_read: unreadable,
+            rows_skipped: unreadable,
+            first_problem: None,
+            warnings,
+            ignored_columns,
+            column_types,
+            format,
+        };
+        for row in &sample {
+            b.add(row.line, &row.fields);
+        }
+        Ok(b)
+    }
+
+    /// The id column, read as text (a host column of numbers there is turned into text first).
+    pub fn id_column(&self) -> Option<usize> {
+        self.id_idx
+    }
+
+    pub fn skip(&mut self, line: u64, message: String) {
         self.rows_read += 1;
         self.rows_skipped += 1;
         self.first_problem.get_or_insert_with(|| format!("line {line}: {message}"));
         self.warnings.push(Warning::at(line, message));
     }
 
-    fn add(&mut self, row: &Row) {
-        let f = &row.fields;
-        if f.len() != self.width {
-            return self.skip(row.line, format!("expected {} fields, found {}; row skipped", self.width, f.len()));
+    /// Adds one data row (or skips it, with a warning naming `line`).
+    pub fn add(&mut self, line: u64, f: &dyn Cells) {
+        if f.count() != self.width {
+            return self.skip(line, format!("expected {} fields, found {}; row skipped", self.width, f.count()));
         }
         let id = match self.id_idx {
             Some(i) => match f.get(i).map(str::trim) {
                 Some(v) if !is_null(v) => v.to_string(),
                 _ => {
                     let col = &self.names[i];
-                    return self.skip(row.line, format!("column \"{col}\": missing customer id; row skipped"));
+                    return self.skip(line, format!("column \"{col}\": missing customer id; row skipped"));
                 }
             },
-            None => format!("row-{}", row.line),
+            None => format!("row-{line}"),
         };
         let start = self.flat.len();
-        for &i in self.feature_idx {
-            let cell = f.get(i).unwrap_or("");
-            if is_null(cell) {
-                self.flat.push(f64::NAN);
-            } else if let Some(v) = parse_number(cell) {
-                self.flat.push(v);
-            } else {
-                self.flat.truncate(start);
-                let col = &self.names[i];
-                return self.skip(row.line, format!("column \"{col}\": {}; row skipped", number_problem(cell)));
-            }
+        for k in 0..self.feature_idx.len() {
+            let i = self.feature_idx[k];
+            let problem = match f.value(i) {
+                // A number held as a number (host typed arrays): NaN is missing, like an empty cell.
+                Some(v) if v.is_finite() || v.is_nan() => {
+                    self.flat.push(v);
+                    continue;
+                }
+                Some(v) => format!("\"{}\" is not a finite number", super::host::number_text(v)),
+                None => {
+                    let cell = f.get(i).unwrap_or("");
+                    if is_null(cell) {
+                        self.flat.push(f64::NAN);
+                        continue;
+                    }
+                    match parse_number(cell) {
+                        Some(v) => {
+                            self.flat.push(v);
+                            continue;
+                        }
+                        None => number_problem(cell),
+                    }
+                }
+            };
+            self.flat.truncate(start);
+            let col = &self.names[i];
+            return self.skip(line, format!("column \"{col}\": {problem}; row skipped"));
         }
         self.rows_read += 1;
         self.ids.push(id);
+    }
+
+    pub fn finish(self) -> Result<CustomerTable, IngestError> {
+        let TableBuilder { ids, flat, rows_read, rows_skipped, first_problem, names, id_idx, feature_idx, .. } = self;
+        if ids.is_empty() {
+            return Err(IngestError::NoUsableRows {
+                skipped: rows_skipped,
+                first: first_problem.unwrap_or_else(|| "no data rows".into()),
+            });
+        }
+        let values = Array2::from_shape_vec((ids.len(), feature_idx.len()), flat)
+            .map_err(|e| IngestError::Csv { line: 0, message: e.to_string() })?;
+        Ok(CustomerTable {
+            ids,
+            id_column: id_idx.map(|i| names[i].clone()),
+            feature_names: feature_idx.iter().map(|&i| names[i].clone()).collect(),
+            values,
+            rows_read,
+            rows_skipped,
+            ignored_columns: self.ignored_columns,
+            column_types: self.column_types,
+            format: self.format,
+            warnings: self.warnings,
+        })
     }
 }
 

@@ -49,6 +49,17 @@ impl TimeFormat {
             TimeFormat::EpochMicros => epoch(s, 1e-6),
         }
     }
+
+    /// Reads a timestamp held as a number (host typed arrays): the epoch
+    /// formats only; `None` for text formats and out-of-range values.
+    pub fn from_number(&self, v: f64) -> Option<i64> {
+        match self {
+            TimeFormat::EpochSeconds => epoch_value(v, 1.0),
+            TimeFormat::EpochMillis => epoch_value(v, 1e-3),
+            TimeFormat::EpochMicros => epoch_value(v, 1e-6),
+            TimeFormat::Iso | TimeFormat::DayFirst | TimeFormat::MonthFirst => None,
+        }
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -182,7 +193,10 @@ fn parse_slash(s: &str, day_first: bool) -> Option<i64> {
 }
 
 fn epoch(s: &str, scale: f64) -> Option<i64> {
-    let v = crate::ingest::parse_number(s)?;
+    epoch_value(crate::ingest::parse_number(s)?, scale)
+}
+
+fn epoch_value(v: f64, scale: f64) -> Option<i64> {
     let secs = (v * scale).floor();
     // Years 1900..=2200 only: anything else is not a timestamp in a behavioural log.
     (-2_208_988_800.0..=7_258_118_400.0).contains(&secs).then_some(secs as i64)

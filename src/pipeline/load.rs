@@ -2,18 +2,21 @@
 //! the same data can be segmented again with other options.
 
 use super::options::{InputKind, Options};
-use crate::ingest::events::{looks_like_events, read_event_log, ColumnInfo, EventLog};
+use crate::ingest::events::{looks_like_events, read_event_log, ColumnInfo, EventLog, Head, LogBuilder};
+use crate::ingest::host::HostTable;
 use crate::ingest::infer::{infer_column, Inferred};
 use crate::ingest::source::decode_and_open;
-use crate::ingest::{
-    read_csv_events, read_customer_table, sniff_csv, CsvEventStream, CustomerTable, Fed, IngestError, TableOptions,
-};
+use crate::ingest::table::{TableBuilder, TableHead};
+use crate::ingest::{read_csv_events, read_customer_table, sniff_csv, CsvEventStream, CustomerTable, Fed, IngestError};
 use crate::report::MemoryUse;
 use crate::Error;
 
 /// Heap bookkeeping per string (pointer, length, capacity on 64-bit), counted
 /// the same on every target so the Report is identical natively and in Wasm.
 const STRING_OVERHEAD: u64 = 24;
+
+/// The Report's `format` for data handed over as arrays.
+const HOST_FORMAT: &str = "host arrays";
 
 /// What was loaded.
 #[derive(Debug, Clone)]
@@ -64,11 +67,44 @@ impl Segmenter {
         if kind == InputKind::Events {
             return Ok(Segmenter::from_log(read_event_log(bytes, &options.event_options())?, bytes.len() as u64));
         }
-        let table_opts = TableOptions { id_column: options.id_column.clone(), features: None };
-        let table = read_customer_table(bytes, &table_opts)?;
+        let table = read_customer_table(bytes, &options.table_options())?;
+        Ok(Segmenter::from_table(table, bytes.len() as u64))
+    }
+
+    /// Loads a host page's columns (numbers as numbers, text as text), as the
+    /// kind of input `options.input` says (or detects from the first rows).
+    pub fn from_host(mut host: HostTable, options: &Options) -> Result<Segmenter, Error> {
+        let size = host.bytes();
+        check_size(size, options)?;
+        let names = host.names.clone();
+        let sample = host.sample();
+        let types: Vec<Inferred> = names.iter().enumerate().map(|(i, n)| infer_column(&sample, i, n)).collect();
+        let events = match options.input {
+            InputKind::Auto => looks_like_events(&names, &types, &sample),
+            k => k == InputKind::Events,
+        };
+        let first = sample.len();
+        if events {
+            let head =
+                Head { format: HOST_FORMAT.into(), names, types, sample, warnings: Default::default(), unreadable: 0 };
+            let mut b = LogBuilder::new(head, &options.event_options(), size)?;
+            b.text_columns().into_iter().for_each(|c| host.to_text(c));
+            (first..host.rows()).for_each(|i| b.add(i as u64 + 1, &host.row(i)));
+            return Ok(Segmenter::from_log(b.finish()?, size));
+        }
+        let head = TableHead { format: HOST_FORMAT.into(), names, sample, warnings: Default::default(), unreadable: 0 };
+        let mut b = TableBuilder::new(head, &options.table_options())?;
+        if let Some(c) = b.id_column() {
+            host.to_text(c);
+        }
+        (first..host.rows()).for_each(|i| b.add(i as u64 + 1, &host.row(i)));
+        Ok(Segmenter::from_table(b.finish()?, size))
+    }
+
+    fn from_table(table: CustomerTable, input_bytes: u64) -> Segmenter {
         let columns = table_columns(&table);
         let format = table.format.clone();
-        Ok(Segmenter { data: Data::Table(table), columns, format, input_bytes: bytes.len() as u64 })
+        Segmenter { data: Data::Table(table), columns, format, input_bytes }
     }
 
     fn from_log(log: EventLog, input_bytes: u64) -> Segmenter {

@@ -268,6 +268,10 @@ impl Options {
         self.clv || self.features.iter().flatten().any(|f| named(f)) || self.rules.as_deref().is_some_and(named)
     }
 
+    pub(crate) fn table_options(&self) -> crate::ingest::TableOptions {
+        crate::ingest::TableOptions { id_column: self.id_column.clone(), features: None }
+    }
+
     pub(crate) fn event_options(&self) -> crate::ingest::events::EventOptions {
         crate::ingest::events::EventOptions {
             roles: crate::ingest::roles::RoleOptions {

@@ -6,6 +6,9 @@
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::ingest::host::{HostColumn, HostTable};
 
 use crate::{labels_csv, labels_csv_safe, rfm_csv, Error, Options, Segmentation, Segmenter};
 
@@ -29,6 +32,30 @@ impl Session {
     pub fn load(bytes: &[u8], options: JsValue) -> Result<Session, JsValue> {
         let opts = options_from(options)?;
         let data = Segmenter::load(bytes, &opts).map_err(into_error)?;
+        Ok(Session { data, last: None })
+    }
+
+    /// Loads a host page's columns without text: `columns[i]` is a `Float64Array` (numbers; NaN
+    /// for missing) or an array of strings (`""` for missing), named by `names[i]`.
+    #[wasm_bindgen(js_name = fromColumns)]
+    pub fn from_columns(names: Vec<String>, columns: js_sys::Array, options: JsValue) -> Result<Session, JsValue> {
+        let opts = options_from(options)?;
+        let bad = |m: String| error_value("bad_input", &m, None, None);
+        let mut cols = Vec::with_capacity(columns.length() as usize);
+        for (i, c) in columns.iter().enumerate() {
+            let name = names.get(i).map_or("?", String::as_str);
+            if let Some(f) = c.dyn_ref::<js_sys::Float64Array>() {
+                cols.push(HostColumn::Numbers(f.to_vec()));
+            } else if let Some(a) = c.dyn_ref::<js_sys::Array>() {
+                let text: Option<Vec<String>> = a.iter().map(|v| v.as_string()).collect();
+                let text = text.ok_or_else(|| bad(format!("column \"{name}\": expected strings")))?;
+                cols.push(HostColumn::Text(text));
+            } else {
+                return Err(bad(format!("column \"{name}\": expected a Float64Array or an array of strings")));
+            }
+        }
+        let host = HostTable::new(names, cols).map_err(|e| into_error(e.into()))?;
+        let data = Segmenter::from_host(host, &opts).map_err(into_error)?;
         Ok(Session { data, last: None })
     }
 

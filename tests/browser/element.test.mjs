@@ -23,6 +23,9 @@ test('two widgets on one page segment host rows and host columns', async () => {
   const report = await page.$eval('#by-rows', (el) => /** @type {any} */ (el).report);
   assert.equal(report.customers, 300);
   assert.deepEqual(report.features, ['spend', 'orders', 'visits']);
+  // Host arrays reach the worker as columns (numbers as Float64Arrays), not as JSON text.
+  assert.equal(report.format, 'host arrays');
+  assert.equal(await host.page.$eval('#by-columns', (el) => /** @type {any} */ (el).report.format), 'host arrays');
 });
 
 test('selecting a segment (mouse or keyboard) emits select', async () => {

@@ -113,3 +113,43 @@ test('runSegmentationStream: chunks of any size give the bytes path’s Report; 
   // Size unknown (a pipe): the same result.
   assert.equal((await runSegmentationStream([events], undefined, { k: 3 })).reportJson, whole.reportJson);
 });
+
+test('rows and columns from JavaScript are read as numbers and text, not via JSON, and segment as their CSV does', async () => {
+  const { segmentSync } = await import('../../www/node.js');
+  /** @type {Record<string, unknown>[]} */
+  const rows = [];
+  for (let i = 0; i < 3000; i++) {
+    rows.push({
+      user_id: i % 97,
+      time: new Date(Date.UTC(2024, 0, 1) + i * 3_600_123),
+      event: ['view', 'cart', 'purchase'][i % 3],
+      revenue: i % 3 === 2 ? (i % 50) + 0.25 : null,
+      props: { plan: i % 2 ? 'pro' : 'free' },
+    });
+  }
+  const fromRows = segmentSync(rows, { k: 3 });
+  assert.equal(fromRows.report.format, 'host arrays');
+  assert.deepEqual(
+    fromRows.report.columns.map((c) => [c.name, c.type, c.role]),
+    [['user_id', 'integer', 'id'], ['time', 'timestamp', 'time'], ['event', 'category', 'event'], ['revenue', 'float', 'revenue'], ['props.plan', 'category', null]],
+  );
+  // The same data as an object of columns (a typed array among them): the same Report.
+  const columns = {
+    user_id: Int32Array.from(rows, (r) => /** @type {number} */ (r.user_id)),
+    time: rows.map((r) => r.time),
+    event: rows.map((r) => r.event),
+    revenue: rows.map((r) => r.revenue),
+    'props.plan': rows.map((r) => /** @type {any} */ (r.props).plan),
+  };
+  assert.equal(segmentSync(columns, { k: 3 }).reportJson, fromRows.reportJson);
+  // And as the CSV a user would export: the same segments (only the format and the input size differ).
+  const csv = 'user_id,time,event,revenue,props.plan\n' + rows.map((r) => [r.user_id, /** @type {Date} */ (r.time).getTime(), r.event, r.revenue ?? '', /** @type {any} */ (r.props).plan].join(',')).join('\n');
+  const fromCsv = segmentSync(csv, { k: 3 });
+  const strip = (/** @type {string} */ j) => ({ ...JSON.parse(j), format: null, memory: null });
+  assert.deepEqual(strip(fromRows.reportJson), strip(fromCsv.reportJson));
+  assert.deepEqual(fromRows.labels, fromCsv.labels);
+  // Bad host data is a clear error.
+  assert.throws(() => segmentSync(/** @type {any} */ ([{ a: 1 }, 'x']), {}), (e) => e instanceof SeglensError && e.code === 'bad_input' && /row 2 is not an object/.test(e.message));
+  assert.throws(() => segmentSync(/** @type {any} */ ({ a: 5 }), {}), (e) => e instanceof SeglensError && e.code === 'bad_input' && /column "a" is not an array/.test(e.message));
+  assert.throws(() => segmentSync({ a: [] }, {}), (e) => e instanceof SeglensError && e.code === 'empty_input');
+});
