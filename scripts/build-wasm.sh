@@ -9,9 +9,16 @@ cd "$(dirname "$0")/.."
 env -u RUSTFLAGS cargo build --release --target wasm32-unknown-unknown --lib
 RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd \
   cargo build --release --target wasm32-unknown-unknown --lib
+# The parallel k-means Wasm (www/kmeans-worker.js only; SIMD): the same core plus the shard and
+# coordinator exports, kept out of the Wasm a page loads.
+RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd \
+  cargo build --release --target wasm32-unknown-unknown --lib --features parallel
+cp target/simd/wasm32-unknown-unknown/release/seglens.wasm target/simd/seglens_parallel.wasm
+RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd \
+  cargo build --release --target wasm32-unknown-unknown --lib
 W=target/wasm32-unknown-unknown/release/seglens.wasm
 WS=target/simd/wasm32-unknown-unknown/release/seglens.wasm
-rm -rf www/pkg target/simd/pkg
+rm -rf www/pkg www/pkg-parallel target/simd/pkg
 wasm-bindgen --target web --out-dir www/pkg "$W"
 wasm-bindgen --target web --out-dir target/simd/pkg "$WS"
 # One JS glue serves both: it only differs if the exports do, which would be a build bug.
@@ -20,6 +27,11 @@ cmp -s www/pkg/seglens.js target/simd/pkg/seglens.js || { echo "scalar and SIMD 
 npx --no-install wasm-opt -Oz www/pkg/seglens_bg.wasm -o www/pkg/seglens_bg.opt.wasm
 mv www/pkg/seglens_bg.opt.wasm www/pkg/seglens_bg.wasm
 npx --no-install wasm-opt -Oz --enable-simd target/simd/pkg/seglens_bg.wasm -o www/pkg/seglens_simd_bg.wasm
+wasm-bindgen --target web --out-dir www/pkg-parallel target/simd/seglens_parallel.wasm
+npx --no-install wasm-opt -Oz --enable-simd www/pkg-parallel/seglens_parallel_bg.wasm -o www/pkg-parallel/seglens_parallel_bg.opt.wasm
+mv www/pkg-parallel/seglens_parallel_bg.opt.wasm www/pkg-parallel/seglens_parallel_bg.wasm
+raw=$(wc -c < www/pkg-parallel/seglens_parallel_bg.wasm); gz=$(gzip -9c www/pkg-parallel/seglens_parallel_bg.wasm | wc -c)
+echo "pkg-parallel/seglens_parallel_bg.wasm: $raw bytes ($gz gzipped)" >&2
 for f in seglens_bg seglens_simd_bg; do
   raw=$(wc -c < www/pkg/$f.wasm); gz=$(gzip -9c www/pkg/$f.wasm | wc -c)
   echo "$f.wasm: $raw bytes ($gz gzipped)" >&2

@@ -12,7 +12,7 @@ step "format and lint"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd cargo clippy --lib --target wasm32-unknown-unknown --features parallel -- -D warnings
 
 step "build: Rust -> Wasm -> www/pkg"
 bash scripts/build-wasm.sh

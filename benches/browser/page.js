@@ -3,8 +3,9 @@
 // other. Bundled by benches/browser.mjs (webpack), driven by playwright-core.
 // Nothing is fetched but this page's own files (DuckDB's extension autoloading
 // is switched off, so no request leaves the machine).
-import init, { Session, kmeans } from '../../www/pkg/seglens.js';
+import init, { Loader, Session, kmeans } from '../../www/pkg/seglens.js';
 import { defaultWasmUrl, simdSupported } from '../../www/simd.js';
+import { kmeansParallel } from '../../www/parallel.js';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import Papa from 'papaparse';
 
@@ -30,6 +31,20 @@ async function runBench({ csvUrl, sql, reps }) {
   const wasm = await init({ module_or_path: defaultWasmUrl() });
   const out = { mb: bytes.length / 1e6, simd: simdSupported() };
   const opts = { input: 'events' };
+
+  // First, while the instance is fresh (Wasm memory never shrinks): the file as the demo reads it,
+  // a Blob streamed chunk by chunk, then segmented. The memory after it is this path's peak.
+  const blob = await (await fetch(csvUrl)).blob();
+  const t0 = performance.now();
+  const loader = new Loader(opts, blob.size);
+  const reader = blob.stream().getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) loader.push(r.value);
+  const streamed = loader.finish();
+  out.streamLoad = (performance.now() - t0) / 1000;
+  streamed.segment({ k: 4, seed: 0 });
+  out.streamEndToEnd = (performance.now() - t0) / 1000;
+  streamed.free();
+  out.streamMemoryMb = wasm.memory.buffer.byteLength / 2 ** 20;
 
   out.seglensParse = (await best(reps, () => Session.load(bytes, opts).free())).t;
   const feat = await best(reps, () => {
@@ -124,7 +139,12 @@ async function kmeansPerIteration({ n, d, k }) {
   const reps = n > 200000 ? 1 : 3;
   const two = await best(reps, () => run(2));
   const twenty = await best(reps, () => run(20));
-  return (twenty.t - two.t) / (twenty.out - two.out);
+  // The same over one Web Worker per core (www/parallel.js), bit-identical results.
+  const workers = navigator.hardwareConcurrency;
+  const par = (/** @type {number} */ it) => kmeansParallel(data, d, { k, maxIter: it, tol: 0, init: initial, workers }).then((r) => r.n_iter);
+  const ptwo = await best(reps, () => par(2));
+  const ptwenty = await best(reps, () => par(20));
+  return { one: (twenty.t - two.t) / (twenty.out - two.out), workers, parallel: (ptwenty.t - ptwo.t) / (ptwenty.out - ptwo.out) };
 }
 
 Object.assign(window, { runBench, kmeansPerIteration });

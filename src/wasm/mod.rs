@@ -229,29 +229,8 @@ struct KMeansOut {
 #[wasm_bindgen]
 pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsValue> {
     let bad = |m: String| error_value("bad_params", &m, None, None);
-    let o: KMeansOptions =
-        serde_wasm_bindgen::from_value(options).map_err(|e| bad(format!("invalid k-means options: {e}")))?;
-    if d == 0 || data.len() % d != 0 {
-        return Err(bad(format!("data has {} values, not a whole number of rows of {d}", data.len())));
-    }
-    if data.iter().any(|v| !v.is_finite()) {
-        return Err(bad("data must be finite numbers (no NaN or Infinity)".into()));
-    }
-    let x = ndarray::Array2::from_shape_vec((data.len() / d, d), data.to_vec()).map_err(|e| bad(e.to_string()))?;
-    let mut p = crate::cluster::kmeans::KMeansParams::new(o.k);
-    if let Some(v) = o.n_init {
-        p = p.n_init(v);
-    }
-    if let Some(v) = o.max_iter {
-        p = p.max_iter(v);
-    }
-    if let Some(v) = o.tol {
-        p = p.tol(v);
-    }
-    if let Some(v) = o.seed {
-        p = p.seed(v);
-    }
-    let valid = p.check(x.nrows()).map_err(|e| into_error(e.into()))?;
+    let (o, x) = kmeans_input(data, d, options)?;
+    let valid = kmeans_params(&o).check(x.nrows()).map_err(|e| into_error(e.into()))?;
     let model = match o.init {
         Some(init) => {
             let rows = init.len() / d;
@@ -267,6 +246,41 @@ pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsVal
         n_iter: model.n_iter,
         converged: model.converged,
     })
+}
+
+#[cfg(feature = "parallel")]
+mod parallel;
+
+/// Options and matrix of the k-means exports, checked.
+fn kmeans_input(data: &[f64], d: usize, options: JsValue) -> Result<(KMeansOptions, ndarray::Array2<f64>), JsValue> {
+    let bad = |m: String| error_value("bad_params", &m, None, None);
+    let o: KMeansOptions =
+        serde_wasm_bindgen::from_value(options).map_err(|e| bad(format!("invalid k-means options: {e}")))?;
+    if d == 0 || data.len() % d != 0 {
+        return Err(bad(format!("data has {} values, not a whole number of rows of {d}", data.len())));
+    }
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(bad("data must be finite numbers (no NaN or Infinity)".into()));
+    }
+    let x = ndarray::Array2::from_shape_vec((data.len() / d, d), data.to_vec()).map_err(|e| bad(e.to_string()))?;
+    Ok((o, x))
+}
+
+fn kmeans_params(o: &KMeansOptions) -> crate::cluster::kmeans::KMeansParams {
+    let mut p = crate::cluster::kmeans::KMeansParams::new(o.k);
+    if let Some(v) = o.n_init {
+        p = p.n_init(v);
+    }
+    if let Some(v) = o.max_iter {
+        p = p.max_iter(v);
+    }
+    if let Some(v) = o.tol {
+        p = p.tol(v);
+    }
+    if let Some(v) = o.seed {
+        p = p.seed(v);
+    }
+    p
 }
 
 /// Cluster-validity metrics of given labels on a row-major matrix (`data.length / d` rows):

@@ -59,7 +59,7 @@ test('the tarball holds the Wasm, the JS, the declarations and nothing else', ()
   for (const f of ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens.js', 'www/index.js', 'www/node.js', 'www/element.js', 'www/worker.js', 'www/cli.mjs', 'www/dts/index.d.ts', 'www/dts/types.d.ts', 'www/sql.js', 'www/inline.js', 'www/pkg/seglens_inline.js', 'www/dts/inline.d.ts']) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
-  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')).sort(), ['www/pkg/seglens_bg.wasm', 'www/pkg/seglens_simd_bg.wasm'], 'the scalar and the SIMD build, nothing else');
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')).sort(), ['www/pkg-parallel/seglens_parallel_bg.wasm', 'www/pkg/seglens_bg.wasm', 'www/pkg/seglens_simd_bg.wasm'], 'the scalar, SIMD and parallel builds, nothing else');
   assert.deepEqual(files.filter((f) => /^(src|tests|scripts|benches|dist)\//.test(f) || f.includes('sample')), []);
 });
 

@@ -10,16 +10,17 @@
 
 use ndarray::Array2;
 
+use super::blocks;
 use super::lloyd::{self, update};
 use super::{sq_dist, KMeansModel};
 
 /// Prune only with a relative margin, so rounding in the accumulated bounds
 /// can never skip a point whose nearest centre changed (near-ties are
 /// recomputed exactly, with Lloyd's lowest-index rule).
-const MARGIN: f64 = 1.0 - 1e-9;
+pub(super) const MARGIN: f64 = 1.0 - 1e-9;
 
 /// Nearest and second-nearest centre of `p`: (index, squared distance, second squared distance).
-fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
+pub(super) fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
     let (mut best, mut b1, mut b2) = (0, f64::INFINITY, f64::INFINITY);
     for (j, c) in centers.chunks_exact(d).enumerate() {
         let dist = sq_dist(p, c);
@@ -34,15 +35,6 @@ fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
     (best, b1, b2)
 }
 
-/// Adds row `p` to cluster `j`'s sum.
-#[inline]
-fn accumulate(sums: &mut [f64], counts: &mut [u64], p: &[f64], j: usize, d: usize) {
-    if let (Some(s), Some(c)) = (sums.get_mut(j * d..(j + 1) * d), counts.get_mut(j)) {
-        lloyd::add_assign(s, p);
-        *c += 1;
-    }
-}
-
 /// Hamerly iterations from given centres, with Lloyd's stopping rule.
 pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
     let (n, d) = (x.nrows(), x.ncols());
@@ -55,17 +47,17 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     let mut labels = vec![0u32; n];
     let mut upper = vec![0.0; n];
     let mut lower = vec![0.0; n];
-    // Per-cluster sums of the rows, accumulated in the assignment pass itself (row order, as
-    // Lloyd's M-step sums them, so the centres are bit-identical): one pass over the data per
-    // iteration instead of two, which is what a million rows are bound by.
-    let mut sums = vec![0.0; k * d];
+    // Per-cluster sums of the rows, accumulated in the assignment pass itself, per block of rows
+    // as Lloyd's M-step and the parallel shards sum them (blocks.rs), so the centres are
+    // bit-identical: one pass over the data per iteration instead of two.
+    let mut sums = blocks::zeroed(n, k, d);
     let mut counts = vec![0u64; k];
     for (i, p) in data.chunks_exact(d).enumerate() {
         let (j, b1, b2) = two_nearest(p, &centers, d);
         labels[i] = j as u32;
         upper[i] = b1.sqrt();
         lower[i] = b2.sqrt();
-        accumulate(&mut sums, &mut counts, p, j, d);
+        blocks::accumulate(&mut sums, &mut counts, p, i, j, k, d);
     }
     let mut old_labels = vec![u32::MAX; n];
     let mut new_centers = vec![0.0; k * d];
@@ -83,8 +75,9 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
             }
             update(data, d, &labels, &dists, &mut new_centers, &mut counts);
         } else {
-            for ((c, s), &cnt) in new_centers.chunks_exact_mut(d).zip(sums.chunks_exact(d)).zip(&counts) {
-                c.iter_mut().zip(s).for_each(|(c, s)| *c = s / cnt as f64);
+            blocks::combine(&sums, &mut new_centers);
+            for (c, &cnt) in new_centers.chunks_exact_mut(d).zip(&counts) {
+                c.iter_mut().for_each(|v| *v /= cnt as f64);
             }
         }
         for (c, s) in shift.iter_mut().enumerate() {
@@ -133,18 +126,14 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
                     lower[i] = b2.sqrt();
                 }
             }
-            accumulate(&mut sums, &mut counts, p, labels[i] as usize, d);
+            blocks::accumulate(&mut sums, &mut counts, p, i, labels[i] as usize, k, d);
         }
         if stop {
             break;
         }
     }
     let converged = strict || n_iter < max_iter;
-    let inertia = data
-        .chunks_exact(d)
-        .zip(&labels)
-        .map(|(p, &l)| sq_dist(p, &centers[l as usize * d..(l as usize + 1) * d]))
-        .sum();
+    let inertia = blocks::block_inertia(data, d, &labels, &centers).iter().sum();
     let centroids = Array2::from_shape_vec((k, d), centers).unwrap_or_else(|_| Array2::zeros((k, d)));
     KMeansModel { centroids, labels, inertia, n_iter, converged }
 }

@@ -128,7 +128,7 @@ pub fn nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64) {
 }
 
 /// scikit-learn's `_tolerance`: `tol` times the mean of the feature variances.
-pub(super) fn absolute_tol(x: &Array2<f64>, tol: f64) -> f64 {
+pub(crate) fn absolute_tol(x: &Array2<f64>, tol: f64) -> f64 {
     if tol == 0.0 || x.nrows() == 0 {
         return 0.0;
     }
@@ -176,14 +176,9 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     if !strict {
         assign(data, d, &centers, &mut labels, &mut dists);
     }
-    let inertia =
-        data.chunks_exact(d.max(1)).zip(&labels).map(|(p, &l)| sq_dist(p, row(&centers, d, l as usize))).sum();
+    let inertia = super::blocks::block_inertia(data, d, &labels, &centers).iter().sum();
     let centroids = Array2::from_shape_vec((k, d), centers).unwrap_or_else(|_| Array2::zeros((k, d)));
     KMeansModel { centroids, labels, inertia, n_iter, converged }
-}
-
-fn row(m: &[f64], d: usize, i: usize) -> &[f64] {
-    &m[i * d..(i + 1) * d]
 }
 
 /// E-step: nearest centre of every row, and the squared distance to it.
@@ -199,15 +194,10 @@ fn assign(data: &[f64], d: usize, centers: &[f64], labels: &mut [u32], dists: &m
 /// row farthest from its own centre, which leaves its old cluster, exactly as
 /// scikit-learn's `_relocate_empty_clusters_dense`.
 pub(super) fn update(data: &[f64], d: usize, labels: &[u32], dists: &[f64], centers: &mut [f64], counts: &mut [u64]) {
-    centers.fill(0.0);
-    counts.fill(0);
-    for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {
-        let l = l as usize;
-        counts[l] += 1;
-        for (c, v) in centers[l * d..(l + 1) * d].iter_mut().zip(p) {
-            *c += v;
-        }
-    }
+    // Summed per block of rows, blocks in order: the order the parallel shards use.
+    let (blocks, c) = super::blocks::block_sums(data, d, labels, counts.len());
+    super::blocks::combine(&blocks, centers);
+    counts.copy_from_slice(&c);
     let empty: Vec<usize> = (0..counts.len()).filter(|&j| counts[j] == 0).collect();
     if !empty.is_empty() {
         let mut far: Vec<usize> = (0..labels.len()).collect();

@@ -14,12 +14,15 @@
 //! assert_ne!(model.labels[0], model.labels[2]);
 //! ```
 
+mod blocks;
 mod errors;
 mod hamerly;
 mod init;
-mod lloyd;
+pub(crate) mod lloyd;
 mod minibatch;
 mod params;
+#[cfg(any(test, feature = "parallel"))]
+pub mod shard;
 
 pub use errors::KMeansError;
 pub use init::kmeans_plus_plus;

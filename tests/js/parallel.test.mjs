@@ -1,0 +1,55 @@
+// k-means over several worker_threads (www/parallel.js): the same labels, centres, inertia and
+// iteration count as the one-thread kmeansSync, bit for bit, for any number of workers —
+// including a run where a cluster starts empty and is re-seeded from the farthest rows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kmeansSync } from '../../www/node.js';
+import { kmeansParallel } from '../../www/parallel.js';
+
+/** Blobs around k centres (a fixed generator, so the test data never changes). */
+function blobs(n, d, k, seed) {
+  let s = seed >>> 0;
+  const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => (r() - 0.5) * 20));
+  const x = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = centres[i % k][j] + (r() + r() + r() - 1.5);
+  return x;
+}
+
+const same = (/** @type {any} */ a, /** @type {any} */ b, /** @type {string} */ what) => {
+  assert.deepEqual(Array.from(a.centroids), Array.from(b.centroids), `${what}: centres`);
+  assert.deepEqual(Array.from(a.labels), Array.from(b.labels), `${what}: labels`);
+  assert.equal(a.inertia, b.inertia, `${what}: inertia`);
+  assert.deepEqual([a.n_iter, a.converged], [b.n_iter, b.converged], `${what}: iterations`);
+};
+
+test('1, 2 and 3 workers give kmeansSync’s result bit for bit (k-means++ restarts, odd d)', async () => {
+  // 9 blocks of 4,096 rows plus a partial one: shards of unequal size.
+  const [n, d, k] = [9 * 4096 + 321, 5, 4];
+  const x = blobs(n, d, k, 7);
+  const options = { k, seed: 11, nInit: 3 };
+  const one = kmeansSync(x, d, options);
+  for (const workers of [1, 2, 3]) {
+    const r = await kmeansParallel(x, d, { ...options, workers });
+    assert.equal(r.workers, workers);
+    same(r, one, `${workers} workers`);
+  }
+});
+
+test('a cluster that starts empty is re-seeded from the farthest rows, as in one thread', async () => {
+  const [n, d, k] = [3 * 4096 + 5, 2, 3];
+  const x = blobs(n, d, k, 3);
+  // Centres 0 and 2 identical: centre 2 gets no rows (ties go to the lower index) and is re-seeded.
+  const init = [x[0], x[1], x[2], x[3], x[0], x[1]];
+  const options = { k, init, tol: 0 };
+  const one = kmeansSync(x, d, options);
+  for (const workers of [1, 2]) same(await kmeansParallel(x, d, { ...options, workers }), one, `${workers} workers`);
+});
+
+test('more workers than blocks of rows use one worker per block; bad options are the usual errors', async () => {
+  const x = blobs(500, 2, 2, 1);
+  const r = await kmeansParallel(x, 2, { k: 2, workers: 8 });
+  assert.equal(r.workers, 1);
+  same(r, kmeansSync(x, 2, { k: 2 }), 'one block');
+  await assert.rejects(kmeansParallel(x, 2, { k: 900 }), (e) => /** @type {any} */ (e).code === 'bad_params' && /k = 900 is larger than the number of customers \(500\)/.test(/** @type {any} */ (e).message));
+});
