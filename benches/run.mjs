@@ -62,7 +62,10 @@ function perIteration(run, reps) {
   return (b.t - a.t) / (b.out - a.out);
 }
 
-/** {@link perIteration} for an async run. */
+/**
+ * {@link perIteration} for an async run, over 2 vs 60 iterations: each run starts its workers and
+ * their Wasm, a fixed cost that varies more than 18 iterations of 100k rows take.
+ */
 async function perIterationAsync(run, reps) {
   const once = async (it) => {
     let t = Infinity;
@@ -75,7 +78,7 @@ async function perIterationAsync(run, reps) {
     return { t, out };
   };
   const a = await once(2);
-  const b = await once(20);
+  const b = await once(60);
   return (b.t - a.t) / (b.out - a.out);
 }
 
