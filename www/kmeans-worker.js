@@ -2,14 +2,15 @@
 // Wasm instance and runs the map step; the first worker also seeds the run and is the coordinator
 // (the reduce step). Runs as a browser Web Worker or a Node worker_threads worker.
 //   { type: 'load', data, d, firstRow }          → { ok }
-//   { type: 'plan', data, d, options }           → { plan: { inits, nInit, tol } }
+//   { type: 'plan', data, d, options }           → { plan: [nInit, tol, inits…] }
 //   { type: 'start', centers }                   → { partial }        a new run from these centres
 //   { type: 'step', centers }                    → { partial }
 //   { type: 'farthest', e }                      → { far }
 //   { type: 'finish', centers }                  → { inertia, labels }
 //   { type: 'coord', centers, tol, maxIter }     → { ok }             a new coordinator
-//   { type: 'absorb', partials } | { type: 'relocate', far }          → { next }
-//   { type: 'done', inertia }                    → { done: { n_iter, converged, inertia } }
+//   { type: 'absorb', partials } | { type: 'relocate', far }          → { next: [0, centres…] | [1, e] | [2] }
+//   { type: 'centers' }                          → { centers }        the final centres
+//   { type: 'done', inertia }                    → { done: [n_iter, converged, inertia] }
 // Every reply is { id, ... } or { id, error }.
 
 import { SeglensError } from './errors.js';
@@ -88,8 +89,10 @@ function handle(m) {
       return [{ next: need(coord, 'coord').absorb(m.partials) }, []];
     case 'relocate':
       return [{ next: need(coord, 'coord').relocate(m.far) }, []];
+    case 'centers':
+      return [{ centers: need(coord, 'coord').centers() }, []];
     case 'done':
-      return [{ done: need(coord, 'coord').finish(m.inertia), centers: need(coord, 'coord').centers() }, []];
+      return [{ done: need(coord, 'coord').finish(m.inertia) }, []];
     default:
       throw new SeglensError(`k-means worker: unknown message ${m.type}`, { code: 'bad_params' });
   }

@@ -59,7 +59,7 @@ export async function kmeansParallel(data, d, options) {
           ({ next } = await first.ask({ type: 'relocate', far }));
         }
       }
-      const { centers } = await first.ask({ type: 'done', inertia: new Float64Array(0) });
+      const { centers } = await first.ask({ type: 'centers' });
       const ends = await all({ type: 'finish', centers });
       const { done } = await first.ask({ type: 'done', inertia: concat(ends.map((m) => m.inertia), Float64Array) });
       const run = { labels: concat(ends.map((m) => m.labels), Uint32Array), centroids: Float64Array.from(centers), inertia: done[2], n_iter: done[0], converged: done[1] === 1, workers: count };
