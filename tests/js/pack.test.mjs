@@ -162,6 +162,33 @@ test('plain <script type="module"> page: the installed package works with no bun
   assert.deepEqual(result, [3, 2]);
 });
 
+test('seglens/parallel in Chromium, no bundler: two Web Workers give the one-thread k-means bit for bit', async (t) => {
+  const { chromiumPath } = await import('../browser/browser.mjs');
+  if (!chromiumPath()) return t.skip('no Chromium');
+  // The same rows in the page and here: 20,000 × 3 (5 blocks of 4,096 rows, so both workers get rows).
+  const rows = () => {
+    let s = 5;
+    const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    return Float64Array.from({ length: 60000 }, (_, i) => (i % 4) * 3 + r() * 4);
+  };
+  const gen = `(${rows})()`;
+  writeFileSync(join(app, 'parallel.html'), `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
+    <link rel="icon" href="data:,"><script type="module" src="parallel.js"></script>`);
+  writeFileSync(join(app, 'parallel.js'), `
+    import { kmeansParallel } from './node_modules/seglens/www/parallel.js';
+    kmeansParallel(${gen}, 3, { k: 4, seed: 2, nInit: 2, workers: 2 }).then(
+      (r) => { document.body.dataset.result = JSON.stringify({ workers: r.workers, labels: Array.from(r.labels), centroids: Array.from(r.centroids), inertia: r.inertia, n_iter: r.n_iter }); },
+      (e) => { document.body.dataset.result = JSON.stringify({ error: String(e) }); },
+    );
+  `);
+  const { result, requests, errors } = await resultInChromium(app, 'parallel.html');
+  const { kmeansSync } = await import('../../www/node.js');
+  const one = kmeansSync(rows(), 3, { k: 4, seed: 2, nInit: 2 });
+  assert.deepEqual(result, { workers: 2, labels: one.labels, centroids: one.centroids, inertia: one.inertia, n_iter: one.n_iter }, errors.join('\n'));
+  assert.ok(requests.some((u) => u.endsWith('seglens_parallel_bg.wasm')), 'the workers load the parallel Wasm');
+});
+
 test('locked-down host: the Wasm from a URL the host chooses, or as bytes (never the default path); another release’s Wasm is refused', async (t) => {
   const { VERSION } = await import('../../www/version.js');
   const { chromiumPath } = await import('../browser/browser.mjs');
