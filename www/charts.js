@@ -264,15 +264,59 @@ export function silhouettePlot(report, width) {
 export function featureDistribution(features, labels, report, feature, width) {
   const j = features.names.indexOf(feature);
   const d = features.names.length;
-  const names = new Map(report.segments.map((s) => [s.id, segLabel(s)]));
-  const data = Array.from(labels, (l, i) => ({ id: l, segment: names.get(l) ?? String(l), value: features.values[i * d + j] }));
+  /** @type {Map<number, number[]>} */
+  const values = new Map(report.segments.map((s) => [s.id, []]));
+  for (let i = 0; i < labels.length; i++) {
+    const v = features.values[i * d + j];
+    if (Number.isFinite(v)) values.get(labels[i])?.push(v);
+  }
+  // Box statistics computed here, exactly (Plot.boxX's definitions: linear quantiles, whiskers to the
+  // last values within 1.5 IQR), so Plot draws a few marks per segment instead of one datum per
+  // customer; outliers are thinned to MAX_OUTLIERS dots per segment, extremes kept.
+  const boxes = [];
+  const outliers = [];
+  for (const s of report.segments) {
+    const v = Float64Array.from(values.get(s.id) ?? []).sort();
+    if (!v.length) continue;
+    const [q1, median, q3] = [0.25, 0.5, 0.75].map((p) => quantileSorted(v, p));
+    let lo = 0;
+    while (v[lo] < q1 - 1.5 * (q3 - q1)) lo++;
+    let hi = v.length - 1;
+    while (v[hi] > q3 + 1.5 * (q3 - q1)) hi--;
+    const base = { id: s.id, segment: segLabel(s) };
+    boxes.push({ ...base, q1, median, q3, lo: v[lo], hi: v[hi] });
+    const out = [...v.subarray(0, lo), ...v.subarray(hi + 1)];
+    const step = Math.max(1, (out.length - 1) / (MAX_OUTLIERS - 1));
+    for (let t = 0; t < out.length; t += step) outliers.push({ ...base, value: out[Math.round(t)] });
+  }
+  const names = report.segments.map(segLabel);
+  const fill = (/** @type {{ id: number }} */ r) => segmentColor(r.id);
   return accessible(Plot.plot({
     width,
     height: 60 + 40 * report.segments.length,
-    marginLeft: Math.min(320, 12 + 7 * Math.max(...[...names.values()].map((n) => n.length))),
+    marginLeft: Math.min(320, 12 + 7 * Math.max(...names.map((n) => n.length))),
     ariaLabel: `Distribution of ${feature} in each segment`,
     x: { label: `${feature} →`, grid: true },
-    y: { label: null, domain: report.segments.map(segLabel) },
-    marks: [Plot.boxX(data.filter((r) => Number.isFinite(r.value)), { x: 'value', y: 'segment', fill: (r) => segmentColor(r.id), fillOpacity: 0.6 })],
+    y: { label: null, domain: names },
+    marks: [
+      Plot.ruleY(boxes, { x1: 'lo', x2: 'hi', y: 'segment' }),
+      Plot.barX(boxes, { x1: 'q1', x2: 'q3', y: 'segment', fill, fillOpacity: 0.6 }),
+      Plot.tickX(boxes, { x: 'median', y: 'segment', strokeWidth: 2 }),
+      Plot.dot(outliers, { x: 'value', y: 'segment', r: 1.5, fill }),
+    ],
   }));
+}
+
+/** Most outlier dots drawn per segment of the distribution chart. */
+const MAX_OUTLIERS = 400;
+
+/**
+ * The p-quantile of sorted values, linearly interpolated (d3.quantileSorted, R type 7).
+ * @param {Float64Array} v
+ * @param {number} p
+ */
+export function quantileSorted(v, p) {
+  const i = (v.length - 1) * p;
+  const a = Math.floor(i);
+  return a + 1 < v.length ? v[a] + (v[a + 1] - v[a]) * (i - a) : v[a];
 }

@@ -73,6 +73,12 @@ test('the sample event log runs end to end, with detected roles', async () => {
   await page.locator('#pca-chart svg').first().waitFor();
   assert.equal(await page.locator('#pca-chart svg circle').count(), 1000, 'one dot per customer (1,000 < the 2,000 sample cap)');
   await page.locator('#lifecycle-chart svg').first().waitFor();
+  // The distribution chart: one box (bar), one median tick and one whisker per segment, computed
+  // from the exact quartiles rather than one datum per customer.
+  await page.locator('#dist-chart svg').first().waitFor();
+  for (const mark of ['bar', 'tick', 'rule']) {
+    assert.equal(await page.locator(`#dist-chart svg g[aria-label="${mark}"] > *`).count(), 5, mark);
+  }
   const firstCohort = await page.locator('#retention-chart svg [aria-label="text"] text').first().textContent();
   assert.equal(firstCohort, '100%');
   const roles = await page.$$eval('#mapping-table tbody tr', (trs) =>
