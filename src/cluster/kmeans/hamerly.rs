@@ -59,7 +59,9 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
         lower[i] = b2.sqrt();
         blocks::accumulate(&mut sums, &mut counts, p, i, j, k, d);
     }
-    let mut old_labels = vec![u32::MAX; n];
+    // Rows whose cluster the last pass changed: none (after the first pass) is scikit-learn's
+    // "labels equal the previous ones", without keeping and comparing a copy of the labels.
+    let mut changed = n;
     let mut new_centers = vec![0.0; k * d];
     let mut dists = vec![0.0; n];
     let mut shift = vec![0.0; k];
@@ -84,12 +86,12 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
             *s = sq_dist(&centers[c * d..(c + 1) * d], &new_centers[c * d..(c + 1) * d]).sqrt();
         }
         std::mem::swap(&mut centers, &mut new_centers);
-        if labels == old_labels {
+        if it >= 2 && changed == 0 {
             strict = true;
             break;
         }
         let stop = shift.iter().map(|s| s * s).sum::<f64>() <= tol;
-        old_labels.copy_from_slice(&labels);
+        changed = 0;
         // Bounds after the move: own centre moved by shift[a]; others by at most the largest other shift.
         let (mut m1, mut a1, mut m2) = (0.0, 0usize, 0.0);
         for (c, &s) in shift.iter().enumerate() {
@@ -121,6 +123,7 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
                 upper[i] = sq_dist(p, &centers[a * d..(a + 1) * d]).sqrt();
                 if upper[i] >= m * MARGIN {
                     let (j, b1, b2) = two_nearest(p, &centers, d);
+                    changed += usize::from(j != a);
                     labels[i] = j as u32;
                     upper[i] = b1.sqrt();
                     lower[i] = b2.sqrt();
