@@ -15,61 +15,99 @@ const BLOCK = 4096;
 /**
  * @typedef {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[], workers?: number }} ParallelOptions
  * @typedef {{ labels: Uint32Array, centroids: Float64Array, inertia: number, n_iter: number, converged: boolean, workers: number }} ParallelResult
+ * @typedef {{ ask: (m: Record<string, unknown>) => Promise<any>, terminate: () => void }} PoolWorker
  */
 
 /**
+ * k-means on one-off workers (started for this call, stopped after it). For repeated calls, keep
+ * a pool with {@link createKMeansPool}: starting a worker and its Wasm costs tens of milliseconds.
  * @param {Float64Array | number[]} data  row-major, `d` columns
  * @param {number} d
  * @param {ParallelOptions} options  as `kmeansSync`, plus `workers` (default: the number of cores)
  * @returns {Promise<ParallelResult>}
  */
 export async function kmeansParallel(data, d, options) {
+  const { workers, ...opts } = options;
+  const n = Math.floor(data.length / Math.max(1, d));
+  // No more workers than blocks of rows: a worker without rows would only add messages.
+  const pool = await createKMeansPool({ workers: Math.min(workers ?? (await cores()), Math.ceil(n / BLOCK)) });
+  try {
+    return await pool.kmeans(data, d, opts);
+  } finally {
+    pool.dispose();
+  }
+}
+
+/**
+ * Workers kept for several k-means runs (calls on one pool run one after the other).
+ * @param {{ workers?: number }} [options]  default: the number of cores
+ * @returns {Promise<{ workers: number, kmeans: (data: Float64Array | number[], d: number, options: Omit<ParallelOptions, 'workers'>) => Promise<ParallelResult>, dispose: () => void }>}
+ */
+export async function createKMeansPool(options = {}) {
   if (!simdSupported()) {
     throw new SeglensError('parallel k-means needs WebAssembly SIMD (every current browser and Node have it); use kmeansSync', { code: 'unsupported' });
   }
-  const { workers: asked, ...opts } = options;
+  const size = Math.max(1, Math.floor(options.workers ?? (await cores())));
+  const pool = await Promise.all(Array.from({ length: size }, () => spawn()));
+  /** @type {Promise<unknown>} */
+  let queue = Promise.resolve();
+  return {
+    workers: size,
+    kmeans(data, d, opts) {
+      const run = queue.then(() => runOn(pool, data, d, opts));
+      queue = run.catch(() => {});
+      return run;
+    },
+    dispose: () => pool.forEach((w) => w.terminate()),
+  };
+}
+
+/**
+ * One k-means fit (every restart) on the first workers of a pool, one shard of whole blocks each.
+ * @param {PoolWorker[]} workers
+ * @param {Float64Array | number[]} data
+ * @param {number} d
+ * @param {Omit<ParallelOptions, 'workers'>} opts
+ * @returns {Promise<ParallelResult>}
+ */
+async function runOn(workers, data, d, opts) {
   const x = data instanceof Float64Array ? data : Float64Array.from(data);
   const n = Math.floor(x.length / Math.max(1, d));
   const blocks = Math.ceil(n / BLOCK);
-  const want = Math.max(1, Math.floor(asked ?? (await cores())));
-  const count = Math.max(1, Math.min(want, blocks));
+  const count = Math.max(1, Math.min(workers.length, blocks));
   const per = Math.ceil(blocks / count) * BLOCK;
-  const pool = await Promise.all(Array.from({ length: count }, () => spawn()));
-  try {
-    const first = pool[0];
-    const raw = (await first.ask({ type: 'plan', data: x, d, options: opts })).plan;
-    const plan = { nInit: raw[0], tol: raw[1], inits: raw.subarray(2) };
-    await Promise.all(pool.map((w, i) => w.ask({ type: 'load', data: x.slice(i * per * d, Math.min(n, (i + 1) * per) * d), d, firstRow: i * per })));
-    const k = opts.k;
-    /** @type {ParallelResult | null} */
-    let best = null;
-    for (let r = 0; r < plan.nInit; r++) {
-      const init = plan.inits.slice(r * k * d, (r + 1) * k * d);
-      const all = (/** @type {Record<string, unknown>} */ m) => Promise.all(pool.map((w) => w.ask(m)));
-      let partials = (await all({ type: 'start', centers: init })).map((m) => m.partial);
-      await first.ask({ type: 'coord', centers: init, d, tol: plan.tol, maxIter: opts.maxIter ?? 300 });
-      // The coordinator answers [0, centres…] (step), [1, e] (farthest rows) or [2] (done).
-      let { next } = await first.ask({ type: 'absorb', partials });
-      while (next[0] !== 2) {
-        if (next[0] === 0) {
-          partials = (await all({ type: 'step', centers: next.subarray(1) })).map((m) => m.partial);
-          ({ next } = await first.ask({ type: 'absorb', partials }));
-        } else {
-          const far = concat((await all({ type: 'farthest', e: next[1] })).map((m) => m.far), Float64Array);
-          ({ next } = await first.ask({ type: 'relocate', far }));
-        }
+  const pool = workers.slice(0, count);
+  const first = pool[0];
+  const each = (/** @type {Record<string, unknown>} */ m) => Promise.all(pool.map((w) => w.ask(m)));
+  const raw = (await first.ask({ type: 'plan', data: x, d, options: opts })).plan;
+  const plan = { nInit: raw[0], tol: raw[1], inits: raw.subarray(2) };
+  await Promise.all(pool.map((w, i) => w.ask({ type: 'load', data: x.slice(i * per * d, Math.min(n, (i + 1) * per) * d), d, firstRow: i * per })));
+  const k = opts.k;
+  /** @type {ParallelResult | null} */
+  let best = null;
+  for (let r = 0; r < plan.nInit; r++) {
+    const init = plan.inits.slice(r * k * d, (r + 1) * k * d);
+    let partials = (await each({ type: 'start', centers: init })).map((m) => m.partial);
+    await first.ask({ type: 'coord', centers: init, d, tol: plan.tol, maxIter: opts.maxIter ?? 300 });
+    // The coordinator answers [0, centres…] (step), [1, e] (farthest rows) or [2] (done).
+    let { next } = await first.ask({ type: 'absorb', partials });
+    while (next[0] !== 2) {
+      if (next[0] === 0) {
+        partials = (await each({ type: 'step', centers: next.subarray(1) })).map((m) => m.partial);
+        ({ next } = await first.ask({ type: 'absorb', partials }));
+      } else {
+        const far = concat((await each({ type: 'farthest', e: next[1] })).map((m) => m.far), Float64Array);
+        ({ next } = await first.ask({ type: 'relocate', far }));
       }
-      const { centers } = await first.ask({ type: 'centers' });
-      const ends = await all({ type: 'finish', centers });
-      const { done } = await first.ask({ type: 'done', inertia: concat(ends.map((m) => m.inertia), Float64Array) });
-      const run = { labels: concat(ends.map((m) => m.labels), Uint32Array), centroids: Float64Array.from(centers), inertia: done[2], n_iter: done[0], converged: done[1] === 1, workers: count };
-      // scikit-learn keeps the first of nearly equal optima (relative 1e-6), as `kmeans` does.
-      if (!best || run.inertia < best.inertia * (1 - 1e-6)) best = run;
     }
-    return /** @type {ParallelResult} */ (best);
-  } finally {
-    pool.forEach((w) => w.terminate());
+    const { centers } = await first.ask({ type: 'centers' });
+    const ends = await each({ type: 'finish', centers });
+    const { done } = await first.ask({ type: 'done', inertia: concat(ends.map((m) => m.inertia), Float64Array) });
+    const run = { labels: concat(ends.map((m) => m.labels), Uint32Array), centroids: Float64Array.from(centers), inertia: done[2], n_iter: done[0], converged: done[1] === 1, workers: count };
+    // scikit-learn keeps the first of nearly equal optima (relative 1e-6), as `kmeans` does.
+    if (!best || run.inertia < best.inertia * (1 - 1e-6)) best = run;
   }
+  return /** @type {ParallelResult} */ (best);
 }
 
 /**
@@ -95,7 +133,7 @@ async function cores() {
 
 /**
  * A worker with a promise per request (one request at a time per worker, answered in order).
- * @returns {Promise<{ ask: (m: Record<string, unknown>) => Promise<any>, terminate: () => void }>}
+ * @returns {Promise<PoolWorker>}
  */
 async function spawn() {
   /** @type {(f: (m: any) => void) => void} */

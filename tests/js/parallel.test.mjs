@@ -53,3 +53,21 @@ test('more workers than blocks of rows use one worker per block; bad options are
   same(r, kmeansSync(x, 2, { k: 2 }), 'one block');
   await assert.rejects(kmeansParallel(x, 2, { k: 900 }), (e) => /** @type {any} */ (e).code === 'bad_params' && /k = 900 is larger than the number of customers \(500\)/.test(/** @type {any} */ (e).message));
 });
+
+test('a pool keeps its workers for several runs, one after the other, each equal to kmeansSync', async () => {
+  const { createKMeansPool } = await import('../../www/parallel.js');
+  const pool = await createKMeansPool({ workers: 2 });
+  try {
+    const a = blobs(3 * 4096, 3, 3, 21);
+    const b = blobs(5 * 4096 + 17, 4, 5, 22);
+    // Started together: the pool runs them in turn (each worker holds one shard at a time).
+    const [ra, rb] = await Promise.all([pool.kmeans(a, 3, { k: 3, seed: 1 }), pool.kmeans(b, 4, { k: 5, seed: 2, nInit: 2 })]);
+    same(ra, kmeansSync(a, 3, { k: 3, seed: 1 }), 'first run');
+    same(rb, kmeansSync(b, 4, { k: 5, seed: 2, nInit: 2 }), 'second run');
+    // A failing run does not break the queue.
+    await assert.rejects(pool.kmeans(a, 3, { k: 0 }));
+    same(await pool.kmeans(a, 3, { k: 2 }), kmeansSync(a, 3, { k: 2 }), 'after an error');
+  } finally {
+    pool.dispose();
+  }
+});
