@@ -48,17 +48,29 @@ export async function createKMeansPool(options = {}) {
     throw new SeglensError('parallel k-means needs WebAssembly SIMD (every current browser and Node have it); use kmeansSync', { code: 'unsupported' });
   }
   const size = Math.max(1, Math.floor(options.workers ?? (await cores())));
-  const pool = await Promise.all(Array.from({ length: size }, () => spawn()));
+  const started = await Promise.allSettled(Array.from({ length: size }, () => spawn()));
+  const pool = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // One worker could not start: stop the others rather than leave them running.
+    pool.forEach((w) => w.terminate());
+    throw /** @type {PromiseRejectedResult} */ (failed).reason;
+  }
   /** @type {Promise<unknown>} */
   let queue = Promise.resolve();
+  let disposed = false;
   return {
     workers: size,
     kmeans(data, d, opts) {
+      if (disposed) return Promise.reject(new SeglensError('this k-means pool was disposed', { code: 'cancelled' }));
       const run = queue.then(() => runOn(pool, data, d, opts));
       queue = run.catch(() => {});
       return run;
     },
-    dispose: () => pool.forEach((w) => w.terminate()),
+    dispose: () => {
+      disposed = true;
+      pool.forEach((w) => w.terminate());
+    },
   };
 }
 
@@ -185,13 +197,22 @@ async function spawn() {
     waiting.clear();
   });
   await started;
+  const gone = () => new SeglensError('the k-means pool was disposed during the run', { code: 'cancelled' });
+  let dead = false;
   return {
     ask: (m) =>
       new Promise((resolve, reject) => {
+        if (dead) return reject(gone());
         const id = next++;
         waiting.set(id, { resolve, reject });
         post({ ...m, id });
       }),
-    terminate,
+    // A run in flight when its pool is disposed rejects instead of waiting forever.
+    terminate: () => {
+      dead = true;
+      terminate();
+      waiting.forEach((w) => w.reject(gone()));
+      waiting.clear();
+    },
   };
 }

@@ -70,4 +70,10 @@ test('a pool keeps its workers for several runs, one after the other, each equal
   } finally {
     pool.dispose();
   }
+  await assert.rejects(pool.kmeans(blobs(100, 2, 2, 1), 2, { k: 2 }), (e) => /** @type {any} */ (e).code === 'cancelled');
+  // Disposed right after a run is started: the run rejects with "cancelled", it does not hang.
+  const busy = await createKMeansPool({ workers: 2 });
+  const running = busy.kmeans(blobs(8 * 4096, 4, 6, 5), 4, { k: 6, nInit: 10 });
+  busy.dispose();
+  await assert.rejects(running, (e) => /** @type {any} */ (e).code === 'cancelled');
 });
