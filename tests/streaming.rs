@@ -219,3 +219,88 @@ fn binary_is_refused_from_the_first_chunk() {
     let e = l.push(&[b'P', b'K', 3, 4, 0, 0].repeat(20_000)).expect_err("refused");
     assert_eq!(e.code(), "binary_input");
 }
+
+/// Reads `bytes` split at `points` as parallel workers do, and merges.
+fn split_read(bytes: &[u8], points: &[usize]) -> Option<EventLog> {
+    use seglens::ingest::csv_parts::{Merger, PartReader};
+    let opts = events().event_options();
+    let head = &bytes[..bytes.len().min(1 << 20)];
+    let mut m = Merger::default();
+    for (i, w) in points.windows(2).enumerate() {
+        let part = &bytes[w[0]..w[1]];
+        let mut r = PartReader::new(head, &opts, part.len() as u64, i == 0, false).unwrap().expect("a CSV event log");
+        for chunk in part.chunks(1 + part.len() / 3) {
+            r.push(chunk).unwrap();
+        }
+        m.add(r.finish().unwrap());
+    }
+    m.finish().unwrap()
+}
+
+/// Byte offsets where records start (after the BOM and each record's terminator), per the csv crate.
+fn record_starts(bytes: &[u8], delim: u8, bom: bool) -> Vec<usize> {
+    let skip = if bom { 3 } else { 0 };
+    let mut r =
+        csv::ReaderBuilder::new().delimiter(delim).has_headers(false).flexible(true).from_reader(&bytes[skip..]);
+    let mut starts = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        let at = r.position().byte() as usize + skip;
+        if !r.read_byte_record(&mut rec).unwrap() {
+            break;
+        }
+        // After a record ended by the CR of a CRLF, the reader's position is at the LF.
+        starts.push(if bytes.get(at) == Some(&b'\n') { at + 1 } else { at });
+    }
+    starts
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// A file split at line feeds into parts read separately merges into exactly the one-pass
+    /// log, and declines only when a split falls inside a quoted field (ids here hold line
+    /// feeds) or the first part is shorter than the rows types are decided from.
+    #[test]
+    fn split_event_logs_merge_as_one_pass_or_decline(
+        // Enough rows that a first part past the 1,001 sample rows leaves room for more parts.
+        rows in prop::collection::vec(row_strategy(), 1500..2500),
+        delim in prop::sample::select(vec![b',', b';', b'\t', b'|']),
+        quote_all in any::<bool>(),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+        cuts in prop::collection::vec(0.55f64..1.0, 1..4),
+    ) {
+        let rows: Vec<Gen> = std::iter::once(Gen { fault: 0, ..rows[0].clone() }).chain(rows).collect();
+        let (bytes, _) = write(&rows, delim, quote_all, crlf, bom);
+        let whole = Segmenter::load(&bytes, &events()).unwrap();
+        // Just after the first line feed at or after each cut.
+        let mut points: Vec<usize> = cuts
+            .iter()
+            .filter_map(|c| {
+                let at = (c * bytes.len() as f64) as usize;
+                bytes[at..].iter().position(|&b| b == b'\n').map(|p| at + p + 1)
+            })
+            .filter(|&p| p < bytes.len())
+            .collect();
+        points.push(0);
+        points.push(bytes.len());
+        points.sort_unstable();
+        points.dedup();
+        let starts = record_starts(&bytes, delim, bom);
+        let exact = points[1..points.len() - 1].iter().all(|p| starts.binary_search(p).is_ok());
+        // Records (header included) in the first part.
+        let first_records = starts.iter().filter(|&&s| s < points[1]).count();
+        match split_read(&bytes, &points) {
+            Some(merged) => {
+                prop_assert!(exact);
+                same(&merged, log(&whole))?;
+                prop_assert_eq!(&merged.columns, &log(&whole).columns);
+            }
+            None => prop_assert!(!exact || first_records <= 1002, "declined an exact split: {:?}", points),
+        }
+        if exact && first_records > 1100 {
+            prop_assert!(split_read(&bytes, &points).is_some());
+        }
+    }
+}

@@ -61,6 +61,9 @@ pub struct CsvEventStream {
     opts: EventOptions,
     size: u64,
     detect: bool,
+    /// Stop at the decision from the first rows, without building from them
+    /// (the head read by [`CsvEventStream::for_part`]).
+    plan_only: bool,
     phase: Phase,
 }
 
@@ -81,8 +84,36 @@ impl CsvEventStream {
             opts,
             size,
             detect,
+            plan_only: false,
             phase: Phase::Sampling(Vec::new()),
         }
+    }
+
+    /// A reader of one later part of a file split at line breaks (see
+    /// [`super::csv_parts`]): the delimiter, types, roles and time format
+    /// are decided from `head`, the file's first bytes, exactly as the reader
+    /// of the whole file decides them; the rows are the part's only, numbered
+    /// from line 1 of the part. `None` when the head is not a UTF-8 CSV event
+    /// log, or too short to hold the rows the decision is made from.
+    pub fn for_part(
+        head: &[u8],
+        opts: &EventOptions,
+        size: u64,
+        detect: bool,
+    ) -> Result<Option<CsvEventStream>, IngestError> {
+        let Some(start) = super::sniff_csv(head)? else { return Ok(None) };
+        let mut s = CsvEventStream::new(start.delimiter, opts.clone(), size, detect);
+        s.plan_only = true;
+        s.push(head.get(start.bom..).unwrap_or_default())?;
+        let Phase::Building(b) = &mut s.phase else { return Ok(None) };
+        b.start_part();
+        s.plan_only = false;
+        s.core = ReaderBuilder::new().delimiter(start.delimiter).build();
+        s.nout = 0;
+        s.nend = 0;
+        s.record_line = 1;
+        s.lossy_line = None;
+        Ok(Some(s))
     }
 
     /// Rows read so far, for progress.
@@ -134,6 +165,25 @@ impl CsvEventStream {
         }
     }
 
+    /// Ends one part of a split file (see [`super::csv_parts`]): its rows,
+    /// even none, without the checks that need the whole file.
+    pub fn finish_part(mut self) -> Result<super::csv_parts::PartLog, IngestError> {
+        // Whether the part's last line break ended a record: false when the split fell inside a
+        // quoted field (the record is then still open).
+        let whole_records = self.nout == 0 && self.nend == 0;
+        let decided = !self.sampling();
+        let lines = self.core.line().saturating_sub(1);
+        if self.feed(&[])? == Fed::NotEvents {
+            return Err(IngestError::Empty);
+        }
+        if let Phase::Sampling(_) = self.phase {
+            self.decide()?;
+        }
+        let Phase::Building(b) = self.phase else { return Err(IngestError::Empty) };
+        let (log, orders) = b.finish_part();
+        Ok(super::csv_parts::PartLog { log, orders, lines, lossy_line: self.lossy_line, whole_records, decided })
+    }
+
     fn state(&self) -> Fed {
         if let Phase::NotEvents = self.phase {
             Fed::NotEvents
@@ -179,6 +229,9 @@ impl CsvEventStream {
                     self.nend = 0;
                     if let Phase::NotEvents = self.phase {
                         return Ok(Fed::NotEvents);
+                    }
+                    if self.plan_only && !self.sampling() {
+                        return Ok(Fed::More);
                     }
                 }
             }
@@ -237,7 +290,12 @@ impl CsvEventStream {
         }
         let format = Format::Csv { delimiter: self.delimiter }.name();
         let head = Head { format, names, types, sample, warnings, unreadable: 0 };
-        self.phase = Phase::Building(Box::new(LogBuilder::new(head, &self.opts, self.size)?));
+        let builder = if self.plan_only {
+            LogBuilder::plan(head, &self.opts, self.size)?.0
+        } else {
+            LogBuilder::new(head, &self.opts, self.size)?
+        };
+        self.phase = Phase::Building(Box::new(builder));
         Ok(())
     }
 }

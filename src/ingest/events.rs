@@ -194,6 +194,17 @@ impl LogBuilder {
     /// Detects roles and the time format from the head, reserves the columns
     /// for about `size` bytes of input, and adds the sample rows.
     pub fn new(head: Head, opts: &EventOptions, size: u64) -> Result<LogBuilder, IngestError> {
+        let (mut b, sample) = LogBuilder::plan(head, opts, size)?;
+        for row in &sample {
+            b.add(row.line, &row.fields);
+        }
+        Ok(b)
+    }
+
+    /// [`LogBuilder::new`] without adding the sample rows (returned instead):
+    /// a reader of a later part of a file makes the same decisions as the
+    /// reader of its start, from the same rows, but does not own those rows.
+    pub fn plan(head: Head, opts: &EventOptions, size: u64) -> Result<(LogBuilder, Vec<Row>), IngestError> {
         let Head { format, names, types, sample, mut warnings, unreadable } = head;
         let roles = detect_roles(&names, &types, &opts.roles)?;
         let cols = || names.join(", ");
@@ -232,7 +243,7 @@ impl LogBuilder {
         if roles.revenue.is_some() {
             log.revenue.reserve(rows);
         }
-        let mut b = LogBuilder {
+        let b = LogBuilder {
             roles,
             width: names.len(),
             names,
@@ -243,10 +254,15 @@ impl LogBuilder {
             variants: Interner::default(),
             log,
         };
-        for row in &sample {
-            b.add(row.line, &row.fields);
-        }
-        Ok(b)
+        Ok((b, sample))
+    }
+
+    /// Forgets the head's warnings and counts: they belong to the part that
+    /// holds the head (see [`LogBuilder::plan`]).
+    pub fn start_part(&mut self) {
+        self.log.warnings = Warnings::default();
+        self.log.rows_read = 0;
+        self.log.rows_skipped = 0;
     }
 
     /// Rows read so far (used and skipped), for progress.
@@ -269,20 +285,31 @@ impl LogBuilder {
         items.truncate(crate::report::MAX_WARNINGS);
     }
 
-    pub fn finish(mut self) -> Result<EventLog, IngestError> {
+    pub fn finish(self) -> Result<EventLog, IngestError> {
+        let (log, _) = self.finish_part();
+        no_usable_rows(log)
+    }
+
+    /// The rows so far, even none (a part of a file may hold only skipped
+    /// rows), and the order ids their codes stand for (needed to merge parts).
+    pub fn finish_part(mut self) -> (EventLog, Vec<String>) {
         self.log.ids = self.ids.values;
         self.log.event_names = self.events.values;
         self.log.variant_names = self.variants.values;
-        let log = self.log;
-        if log.is_empty() {
-            let first = log.warnings.items.first().map(|w| format!("line {}: {}", w.line.unwrap_or(0), w.message));
-            return Err(IngestError::NoUsableRows {
-                skipped: log.rows_skipped,
-                first: first.unwrap_or_else(|| "no data rows".into()),
-            });
-        }
-        Ok(log)
+        (self.log, self.orders.values)
     }
+}
+
+/// The log, or the error for a log without a usable row.
+pub(crate) fn no_usable_rows(log: EventLog) -> Result<EventLog, IngestError> {
+    if log.is_empty() {
+        let first = log.warnings.items.first().map(|w| format!("line {}: {}", w.line.unwrap_or(0), w.message));
+        return Err(IngestError::NoUsableRows {
+            skipped: log.rows_skipped,
+            first: first.unwrap_or_else(|| "no data rows".into()),
+        });
+    }
+    Ok(log)
 }
 
 fn time_format_of(

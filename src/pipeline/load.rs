@@ -2,6 +2,7 @@
 //! the same data can be segmented again with other options.
 
 use super::options::{InputKind, Options};
+use crate::ingest::csv_parts::Merger;
 use crate::ingest::events::{looks_like_events, read_event_log, ColumnInfo, EventLog, Head, LogBuilder};
 use crate::ingest::host::HostTable;
 use crate::ingest::infer::{infer_column, Inferred};
@@ -99,6 +100,14 @@ impl Segmenter {
         }
         (first..host.rows()).for_each(|i| b.add(i as u64 + 1, &host.row(i)));
         Ok(Segmenter::from_table(b.finish()?, size))
+    }
+
+    /// The data of a CSV event log read in parts by parallel workers
+    /// ([`crate::ingest::csv_parts`]), `input_bytes` long in all. `Ok(None)`
+    /// when a split fell inside a quoted field: read the file in one pass.
+    pub fn from_parts(parts: Merger, input_bytes: u64, options: &Options) -> Result<Option<Segmenter>, Error> {
+        check_size(input_bytes, options)?;
+        Ok(parts.finish()?.map(|log| Segmenter::from_log(log, input_bytes)))
     }
 
     fn from_table(table: CustomerTable, input_bytes: u64) -> Segmenter {

@@ -272,7 +272,7 @@ impl Options {
         crate::ingest::TableOptions { id_column: self.id_column.clone(), features: None }
     }
 
-    pub(crate) fn event_options(&self) -> crate::ingest::events::EventOptions {
+    pub fn event_options(&self) -> crate::ingest::events::EventOptions {
         crate::ingest::events::EventOptions {
             roles: crate::ingest::roles::RoleOptions {
                 id_column: self.id_column.clone(),

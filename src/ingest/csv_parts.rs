@@ -1,0 +1,293 @@
+//! A CSV event log split at line breaks into parts that are parsed at the
+//! same time (one per worker), then merged into the log a one-pass read
+//! gives: same customer and event codes (first appearance in file order),
+//! same rows, line numbers, warnings and counts.
+//!
+//! The split points are guesses: a line break inside a quoted field is not a
+//! record boundary. The part before such a split ends inside an open record,
+//! which [`PartLog::whole_records`] records; [`Merger`] then declines
+//! (`Ok(None)`) and the caller reads the file in one pass. Every other split
+//! is exact: a part that starts at a record boundary and ends at a line break
+//! that closes a record hands the next part a record boundary.
+
+use super::csv_stream::CsvEventStream;
+use super::events::{no_usable_rows, EventLog, EventOptions, Interner};
+use super::IngestError;
+use crate::report::{Warning, Warnings, MAX_WARNINGS};
+
+/// Reads one part of a split file, pushed in chunks.
+pub struct PartReader {
+    stream: CsvEventStream,
+    /// Bytes of a byte-order mark still to drop from the first part.
+    bom: usize,
+}
+
+impl PartReader {
+    /// `head`: the file's first bytes (enough to hold the header and the
+    /// first 1,001 rows; 1 MiB is plenty for most logs); `size`: the part's
+    /// size (sizes its columns); `first`: the part starts at byte 0. `None`
+    /// when the file is not a UTF-8 CSV event log or the head is too short to
+    /// decide: read the file in one pass instead.
+    /// `detect`: decline (`None`) when the head looks like one row per
+    /// customer rather than events, as a one-pass read in auto mode would.
+    pub fn new(
+        head: &[u8],
+        opts: &EventOptions,
+        size: u64,
+        first: bool,
+        detect: bool,
+    ) -> Result<Option<PartReader>, IngestError> {
+        let Some(start) = super::sniff_csv(head)? else { return Ok(None) };
+        // Every part, the first too, checks the head the same way.
+        let Some(later) = CsvEventStream::for_part(head, opts, size, detect)? else { return Ok(None) };
+        if !first {
+            return Ok(Some(PartReader { stream: later, bom: 0 }));
+        }
+        let stream = CsvEventStream::new(start.delimiter, opts.clone(), size, false);
+        Ok(Some(PartReader { stream, bom: start.bom }))
+    }
+
+    /// Parses the part's next chunk.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), IngestError> {
+        let skip = self.bom.min(chunk.len());
+        self.bom -= skip;
+        self.stream.push(chunk.get(skip..).unwrap_or_default()).map(|_| ())
+    }
+
+    /// Rows read so far, for progress.
+    pub fn rows(&self) -> u64 {
+        self.stream.rows()
+    }
+
+    pub fn finish(self) -> Result<PartLog, IngestError> {
+        self.stream.finish_part()
+    }
+}
+
+/// One part's rows, coded and numbered within the part.
+#[derive(Debug, Clone, Default)]
+pub struct PartLog {
+    /// Codes index this part's own `ids`, `event_names`, … ; warning lines count from the part's start.
+    pub log: EventLog,
+    /// The order ids `log.order` codes stand for.
+    pub orders: Vec<String>,
+    /// Line feeds in the part (to number the lines of the parts after it).
+    pub lines: u64,
+    /// First line (within the part) with invalid UTF-8.
+    pub lossy_line: Option<u64>,
+    /// The part's last line break closed a record (false: the split after it
+    /// fell inside a quoted field).
+    pub whole_records: bool,
+    /// Types and roles were decided before the part ended (false only for a
+    /// first part too short to hold the rows they are decided from).
+    pub decided: bool,
+}
+
+/// Appends parts, in file order, to one log.
+#[derive(Debug, Default)]
+pub struct Merger {
+    log: EventLog,
+    ids: Interner,
+    events: Interner,
+    orders: Interner,
+    variants: Interner,
+    lines: u64,
+    lossy_line: Option<u64>,
+    parts: usize,
+    first_decided: bool,
+    last_whole: bool,
+    /// A split fell inside a quoted field.
+    inexact: bool,
+}
+
+impl Merger {
+    /// Adds the next part (parts must come in file order).
+    pub fn add(&mut self, part: PartLog) {
+        let PartLog { log, orders, lines, lossy_line, whole_records, decided } = part;
+        // Only the last part may end inside a record (the file's end closes it); a part that
+        // follows one that did began mid-record.
+        self.inexact |= self.parts > 0 && !self.last_whole;
+        if self.parts == 0 {
+            self.first_decided = decided;
+            self.log.columns = log.columns.clone();
+            self.log.preset = log.preset.clone();
+            self.log.format = log.format.clone();
+            self.log.variant_column = log.variant_column.clone();
+        }
+        self.parts += 1;
+        self.log.rows_read += log.rows_read;
+        self.log.rows_skipped += log.rows_skipped;
+        let offset = self.lines;
+        self.lossy_line = self.lossy_line.or(lossy_line.map(|l| l + offset));
+        let Warnings { items, total } = log.warnings;
+        let kept = self.log.warnings.items.len();
+        self.log.warnings.total += total;
+        self.log.warnings.items.extend(
+            items
+                .into_iter()
+                .take(MAX_WARNINGS - kept.min(MAX_WARNINGS))
+                .map(|w| Warning { line: w.line.map(|l| l + offset), message: w.message }),
+        );
+        self.lines += lines;
+        self.last_whole = whole_records;
+        let ids = remap(&mut self.ids, log.ids);
+        self.log.customer.extend(log.customer.iter().map(|&c| code(&ids, c)));
+        let events = remap(&mut self.events, log.event_names);
+        self.log.event.extend(log.event.iter().map(|&c| code(&events, c)));
+        let orders = remap(&mut self.orders, orders);
+        self.log.order.extend(log.order.iter().map(|&c| code(&orders, c)));
+        let variants = remap(&mut self.variants, log.variant_names);
+        self.log.variant.extend(log.variant.iter().map(|&c| code(&variants, c)));
+        self.log.time.extend_from_slice(&log.time);
+        self.log.revenue.extend_from_slice(&log.revenue);
+    }
+
+    /// The merged log; `Ok(None)` when the split was not exact (read the
+    /// file in one pass instead).
+    pub fn finish(mut self) -> Result<Option<EventLog>, IngestError> {
+        if self.parts == 0 {
+            return Err(IngestError::Empty);
+        }
+        // A first part that ended before the rows types are decided from would decide from fewer
+        // rows than a one-pass read (unless it is the whole file).
+        if self.inexact || (self.parts > 1 && !self.first_decided) {
+            return Ok(None);
+        }
+        if let Some(line) = self.lossy_line {
+            let w = Warning::at(
+                line,
+                "invalid UTF-8 replaced by \u{FFFD}; save the file as UTF-8 to keep these characters",
+            );
+            self.log.warnings.items.insert(0, w);
+            self.log.warnings.total += 1;
+            self.log.warnings.items.truncate(MAX_WARNINGS);
+        }
+        self.log.ids = self.ids.values;
+        self.log.event_names = self.events.values;
+        self.log.variant_names = self.variants.values;
+        no_usable_rows(self.log).map(Some)
+    }
+}
+
+/// The merged code of each of a part's strings, interned in the part's order
+/// (its first appearances), so merged codes follow first appearance in the file.
+fn remap(merged: &mut Interner, local: Vec<String>) -> Vec<u32> {
+    local.iter().map(|s| merged.code(s)).collect()
+}
+
+fn code(map: &[u32], local: u32) -> u32 {
+    map.get(local as usize).copied().unwrap_or(u32::MAX)
+}
+
+/// Where to split `bytes` into `parts` parts: just after the first line feed
+/// at or after each even share (`[0, p1, p2, …, len]`, fewer points when
+/// lines are longer than a share). The browser computes the same points from
+/// small slices of a `File`.
+pub fn split_points(bytes: &[u8], parts: usize) -> Vec<usize> {
+    let len = bytes.len();
+    let mut points = vec![0];
+    for i in 1..parts.max(1) {
+        let share = len / parts * i;
+        let at = bytes.get(share.saturating_sub(1)..).and_then(|rest| rest.iter().position(|&b| b == b'\n'));
+        let Some(at) = at.map(|a| share.saturating_sub(1) + a + 1) else { break };
+        if at > *points.last().unwrap_or(&0) && at < len {
+            points.push(at);
+        }
+    }
+    points.push(len);
+    points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::read_csv_events;
+
+    /// Parses `bytes` split at `points` and merges.
+    fn split_read(bytes: &[u8], points: &[usize], head: usize) -> Option<EventLog> {
+        let opts = EventOptions::default();
+        let head = bytes.get(..head.min(bytes.len())).unwrap_or_default();
+        let mut m = Merger::default();
+        for (i, w) in points.windows(2).enumerate() {
+            let part = &bytes[w[0]..w[1]];
+            let mut r = PartReader::new(head, &opts, part.len() as u64, i == 0, false).unwrap()?;
+            for chunk in part.chunks(4093) {
+                r.push(chunk).unwrap();
+            }
+            m.add(r.finish().unwrap());
+        }
+        m.finish().unwrap()
+    }
+
+    fn same(a: &EventLog, b: &EventLog) {
+        assert_eq!(a.ids, b.ids);
+        assert_eq!(a.customer, b.customer);
+        assert_eq!(a.time, b.time);
+        assert_eq!(a.event, b.event);
+        assert_eq!(a.event_names, b.event_names);
+        assert_eq!(a.revenue, b.revenue);
+        assert_eq!(a.order, b.order);
+        assert_eq!((a.rows_read, a.rows_skipped), (b.rows_read, b.rows_skipped));
+        assert_eq!(a.warnings.items, b.warnings.items);
+        assert_eq!(a.warnings.total, b.warnings.total);
+        assert_eq!(a.columns, b.columns);
+    }
+
+    #[test]
+    fn split_points_follow_line_feeds() {
+        assert_eq!(split_points(b"ab\ncd\nef\n", 3), [0, 3, 6, 9]);
+        assert_eq!(split_points(b"abcdefgh\n", 4), [0, 9]);
+        assert_eq!(split_points(b"", 2), [0, 0]);
+        assert_eq!(split_points(b"a\nb", 1), [0, 3]);
+    }
+
+    #[test]
+    fn parts_merge_to_the_one_pass_log() {
+        let mut csv = String::from("\u{FEFF}user,time,event,amount,order\n");
+        // 12,000 rows: each of 5 parts holds more than the 1,001 rows types are decided from.
+        for i in 0..12_000 {
+            let t = if i % 97 == 0 { "bad".to_string() } else { format!("2024-01-{:02}", 1 + i % 28) };
+            csv.push_str(&format!("u{},{t},e{},{}.5,o{}\n", (i * 7) % 311, i % 5, i % 13, i % 50));
+        }
+        let bytes = csv.as_bytes();
+        let whole = read_csv_events(bytes, &EventOptions::default(), false).unwrap().unwrap();
+        assert!(whole.rows_skipped > 0);
+        for n in [1, 2, 3, 5] {
+            let points = split_points(bytes, n);
+            let merged = split_read(bytes, &points, 1 << 20).unwrap();
+            same(&merged, &whole);
+        }
+    }
+
+    #[test]
+    fn a_split_inside_quotes_is_refused() {
+        let mut csv = String::from("user,time,note\n");
+        for i in 0..2000 {
+            csv.push_str(&format!("u{},2024-01-02,\"two\nlines\"\n", i % 10));
+        }
+        let bytes = csv.as_bytes();
+        // Just after "two\n": inside the quoted field of some row past the sample.
+        let mid = bytes.len() / 2;
+        let inside = mid + bytes[mid..].windows(4).position(|w| w == b"two\n").unwrap() + 4;
+        assert!(split_read(bytes, &[0, inside, bytes.len()], 1 << 20).is_none());
+        // At a record boundary the same file merges exactly.
+        let boundary = inside + bytes[inside..].iter().position(|&b| b == b'\n').unwrap() + 1;
+        let whole = read_csv_events(bytes, &EventOptions::default(), false).unwrap().unwrap();
+        same(&split_read(bytes, &[0, boundary, bytes.len()], 1 << 20).unwrap(), &whole);
+    }
+
+    #[test]
+    fn a_short_head_or_first_part_is_refused() {
+        let mut csv = String::from("user,time\n");
+        for i in 0..3000 {
+            csv.push_str(&format!("u{},2024-01-02\n", i % 10));
+        }
+        let bytes = csv.as_bytes();
+        let points = split_points(bytes, 2);
+        // The head does not hold the 1,001 rows the types are decided from.
+        assert!(split_read(bytes, &points, 100).is_none());
+        // The first part ends before them.
+        let early = bytes.iter().position(|&b| b == b'\n').unwrap() + 1 + 17 * 10;
+        assert!(split_read(bytes, &[0, early, bytes.len()], 1 << 20).is_none());
+    }
+}
