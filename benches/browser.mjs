@@ -64,6 +64,7 @@ export async function browserBench(csvFile, o = {}) {
       sql,
       reps: o.reps ?? 3,
     });
+    res.parallelLoad = await page.evaluate((a) => /** @type {any} */ (window).parallelLoad(a), { csvUrl: 'events.csv', reps: o.reps ?? 3 });
     res.kmeans100k = await page.evaluate((a) => /** @type {any} */ (window).kmeansPerIteration(a), { n: 100_000, d: 8, k: 6 });
     res.kmeans1m = await page.evaluate((a) => /** @type {any} */ (window).kmeansPerIteration(a), { n: 1_000_000, d: 8, k: 6 });
     if (foreign.length) throw new Error(`the benchmark page made requests off this machine: ${foreign.join(', ')}`);

@@ -164,6 +164,9 @@ console.log(rows.at(-1).join(' | '));
   const { streamBench } = await import('./stream.mjs');
   rows.push(await streamBench(csvFile));
   console.log(rows.at(-1).join(' | '));
+  const { parallelLoadBench } = await import('./parallel_load.mjs');
+  rows.push(await parallelLoadBench(csvFile));
+  console.log(rows.at(-1).join(' | '));
 }
 
 // The same event log in headless Chromium: seglens Wasm vs PapaParse vs DuckDB-Wasm, one tab.
@@ -191,12 +194,18 @@ try {
     `${fmt(b.seglensEndToEnd)}; Wasm memory ${b.wasmMemoryMb.toFixed(0)} MiB`,
     'parse, features, preprocessing, k-means (n_init 10), silhouette, PCA, explanations',
   ]);
+  const pl = b.parallelLoad;
+  rows.push([
+    `Chromium: CSV parse on every core (seglens/parallel), ${b.mb.toFixed(0)} MB Blob → data loaded`,
+    `1 worker ${fmt(pl.one)}; ${pl.workers} workers ${fmt(pl.many)} (${(pl.one / pl.many).toFixed(2)}× one worker, ${pl.parts} parts merged)`,
+    `parts split at line feeds, parsed at the same time, merged into the one-pass data (identical Report); then segmenting in the pool ${fmt(pl.segment)}`,
+  ]);
   rows.push([
     'Chromium: k-means per Lloyd iteration, 100k×8 / 1000k×8, k=6',
     `${fmt(b.kmeans100k.one)} / ${fmt(b.kmeans1m.one)}; ${b.kmeans1m.workers} Web Workers ${fmt(b.kmeans100k.parallel)} / ${fmt(b.kmeans1m.parallel)} (${(b.kmeans1m.one / b.kmeans1m.parallel).toFixed(2)}× one thread on 1M)`,
     'same method as the Node rows (blobs generated in the page); workers: www/parallel.js, bit-identical results',
   ]);
-  for (const r of rows.slice(-5)) console.log(r.join(' | '));
+  for (const r of rows.slice(-6)) console.log(r.join(' | '));
 } catch (e) {
   console.error(`browser benchmark unavailable: ${e instanceof Error ? e.message : e}`);
 }

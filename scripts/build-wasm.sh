@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 env -u RUSTFLAGS cargo build --release --target wasm32-unknown-unknown --lib
 RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd \
   cargo build --release --target wasm32-unknown-unknown --lib
-# The parallel k-means Wasm (www/kmeans-worker.js only; SIMD): the same core plus the shard and
+# The parallel k-means Wasm (www/pool-worker.js only; SIMD): the same core plus the shard and
 # coordinator exports, kept out of the Wasm a page loads.
 RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/simd \
   cargo build --release --target wasm32-unknown-unknown --lib --features parallel

@@ -5,6 +5,7 @@
 import { Loader, Session, kmeans, metrics, predict, version } from './pkg/seglens.js';
 import { VERSION } from './version.js';
 import { SeglensError } from './errors.js';
+import { segmentSession } from './result.js';
 
 /**
  * @typedef {import('./types').Options} Options
@@ -14,6 +15,7 @@ import { SeglensError } from './errors.js';
  */
 
 export { loadKey } from './load-key.js';
+export { segmentSession };
 
 /**
  * Runs a Wasm call, turning whatever it throws into a SeglensError.
@@ -104,31 +106,6 @@ async function* iterate(s) {
     }
   } finally {
     reader.releaseLock();
-  }
-}
-
-/**
- * Segments a loaded session.
- * @param {Session} session
- * @param {Options} [options]
- * @returns {Result}
- */
-export function segmentSession(session, options = {}) {
-  try {
-    const report = /** @type {Report} */ (session.segment(options));
-    return {
-      report,
-      reportJson: session.reportJson(),
-      labelsCsv: session.labelsCsv(false),
-      labelsCsvSafe: session.labelsCsv(true),
-      rfmCsv: session.rfmCsv() ?? null,
-      modelJson: session.modelJson(),
-      customerFeatures: /** @type {{ ids: string[], names: string[], values: Float64Array }} */ (session.segmentFeatures()),
-      labels: Uint32Array.from(session.labels()),
-      ids: session.ids(),
-    };
-  } catch (e) {
-    throw SeglensError.from(e);
   }
 }
 

@@ -1,21 +1,42 @@
-// k-means on every core: the rows are split into one shard per worker (Web Workers in a browser,
-// worker_threads in Node); each iteration the workers assign their rows and sum them per block
-// (map), and one coordinator combines the sums into new centres (reduce). The result is
-// bit-identical to the one-thread `kmeans` / `kmeansSync` with the same options, for any number
-// of workers: the sums are added block by block in row order however the rows are split.
+// seglens on every core (Web Workers in a browser, worker_threads in Node), with results
+// identical to the one-thread API:
 //
-//   import { kmeansParallel } from 'seglens/parallel';
+// - Loading: a CSV event log is split at line feeds into one part per worker; the parts are
+//   parsed at the same time (each worker decides the columns from the file's first rows, as a
+//   one-pass read does) and merged in the first worker into exactly the data a one-pass read
+//   gives. Other inputs, and a file whose split falls inside a quoted field, are read in one pass.
+// - k-means: the rows are split into one shard per worker; each iteration the workers assign
+//   their rows and sum them per block (map), and one coordinator combines the sums into new
+//   centres (reduce). Bit-identical to `kmeansSync` for any number of workers: the sums are
+//   added block by block in row order however the rows are split.
+//
+//   import { createPool, kmeansParallel } from 'seglens/parallel';
+//   const pool = await createPool();                      // one worker per core
+//   await pool.load(file, { input: 'events' });            // a File/Blob or a Uint8Array
+//   const { report, labels } = await pool.segment({ method: 'rfm' });  // as segmentSync's result
 //   const { labels, centroids } = await kmeansParallel(data, 8, { k: 6, workers: 4 });
 import { SeglensError } from './errors.js';
 import { simdSupported } from './simd.js';
 
 /** Rows per sum block (src/cluster/kmeans/shard.rs): shards start at multiples of it. */
 const BLOCK = 4096;
+/** The file's first bytes, from which every part reader decides the columns (they must hold the header and 1,001 rows). */
+const HEAD = 1 << 20;
+/** Smallest part worth a worker by default: below it, messages and merging cost more than they save. */
+const MIN_PART = 8 << 20;
 
 /**
  * @typedef {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[], workers?: number }} ParallelOptions
  * @typedef {{ labels: Uint32Array, centroids: Float64Array, inertia: number, n_iter: number, converged: boolean, workers: number }} ParallelResult
- * @typedef {{ ask: (m: Record<string, unknown>) => Promise<any>, terminate: () => void }} PoolWorker
+ * @typedef {{ ask: (m: Record<string, unknown>, transfer?: Transferable[]) => Promise<any>, terminate: () => void }} PoolWorker
+ * @typedef {{ customers: number, parts: number }} Loaded  `parts`: how many workers parsed the input (1: read in one pass)
+ * @typedef {{
+ *   workers: number,
+ *   load: (input: Blob | Uint8Array, options?: import('./types').Options) => Promise<Loaded>,
+ *   segment: (options?: import('./types').Options) => Promise<import('./types').Result>,
+ *   kmeans: (data: Float64Array | number[], d: number, options: Omit<ParallelOptions, 'workers'>) => Promise<ParallelResult>,
+ *   dispose: () => void,
+ * }} Pool
  */
 
 /**
@@ -30,7 +51,7 @@ export async function kmeansParallel(data, d, options) {
   const { workers, ...opts } = options;
   const n = Math.floor(data.length / Math.max(1, d));
   // No more workers than blocks of rows: a worker without rows would only add messages.
-  const pool = await createKMeansPool({ workers: Math.min(workers ?? (await cores()), Math.ceil(n / BLOCK)) });
+  const pool = await createPool({ workers: Math.min(workers ?? (await cores()), Math.ceil(n / BLOCK)) });
   try {
     return await pool.kmeans(data, d, opts);
   } finally {
@@ -39,13 +60,15 @@ export async function kmeansParallel(data, d, options) {
 }
 
 /**
- * Workers kept for several k-means runs (calls on one pool run one after the other).
- * @param {{ workers?: number }} [options]  default: the number of cores
- * @returns {Promise<{ workers: number, kmeans: (data: Float64Array | number[], d: number, options: Omit<ParallelOptions, 'workers'>) => Promise<ParallelResult>, dispose: () => void }>}
+ * Workers kept for several runs (calls on one pool run one after the other): `load` a file on
+ * every core, then `segment` it (in the first worker; the same result as `segmentSync`), and `kmeans`.
+ * @param {{ workers?: number, minPartBytes?: number }} [options]  `workers`: default the number of
+ *   cores; `minPartBytes`: the smallest part `load` gives a worker (default 8 MiB)
+ * @returns {Promise<Pool>}
  */
-export async function createKMeansPool(options = {}) {
+export async function createPool(options = {}) {
   if (!simdSupported()) {
-    throw new SeglensError('parallel k-means needs WebAssembly SIMD (every current browser and Node have it); use kmeansSync', { code: 'unsupported' });
+    throw new SeglensError('seglens/parallel needs WebAssembly SIMD (every current browser and Node have it); use the one-thread API', { code: 'unsupported' });
   }
   const size = Math.max(1, Math.floor(options.workers ?? (await cores())));
   const started = await Promise.allSettled(Array.from({ length: size }, () => spawn()));
@@ -59,19 +82,107 @@ export async function createKMeansPool(options = {}) {
   /** @type {Promise<unknown>} */
   let queue = Promise.resolve();
   let disposed = false;
+  /** @template T @param {() => Promise<T>} job @returns {Promise<T>} */
+  const enqueue = (job) => {
+    if (disposed) return Promise.reject(new SeglensError('this seglens pool was disposed', { code: 'cancelled' }));
+    const run = queue.then(job);
+    queue = run.catch(() => {});
+    return run;
+  };
   return {
     workers: size,
-    kmeans(data, d, opts) {
-      if (disposed) return Promise.reject(new SeglensError('this k-means pool was disposed', { code: 'cancelled' }));
-      const run = queue.then(() => runOn(pool, data, d, opts));
-      queue = run.catch(() => {});
-      return run;
-    },
+    load: (input, opts = {}) => enqueue(() => loadOn(pool, input, opts, options.minPartBytes ?? MIN_PART)),
+    segment: (opts = {}) => enqueue(async () => (await pool[0].ask({ type: 'segment', options: opts })).result),
+    kmeans: (data, d, opts) => enqueue(() => runOn(pool, data, d, opts)),
     dispose: () => {
       disposed = true;
       pool.forEach((w) => w.terminate());
     },
   };
+}
+
+/** The same pool (the name it had when it only ran k-means). */
+export const createKMeansPool = createPool;
+
+/**
+ * Loads `input` into the first worker: in parts on every worker when it is a CSV event log big
+ * enough to split, else in one pass.
+ * @param {PoolWorker[]} workers
+ * @param {Blob | Uint8Array} input
+ * @param {import('./types').Options} options
+ * @param {number} minPart
+ * @returns {Promise<Loaded>}
+ */
+async function loadOn(workers, input, options, minPart) {
+  const size = input instanceof Uint8Array ? input.byteLength : input.size;
+  const first = workers[0];
+  const count = Math.max(1, Math.min(workers.length, Math.floor(size / Math.max(1, minPart))));
+  const points = count > 1 ? await splitPoints(input, size, count) : [0, size];
+  if (points.length > 2) {
+    const head = await bytesOf(input, 0, Math.min(size, HEAD));
+    const replies = await Promise.all(
+      points.slice(1).map((end, i) => {
+        const source = input.slice(points[i], end);
+        const transfer = source instanceof Uint8Array ? [source.buffer] : [];
+        return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: end - points[i], keep: i === 0 }, transfer);
+      }),
+    );
+    if (!replies.some((r) => r.declined)) {
+      const parts = replies.slice(1).map((r) => r.part);
+      const transfer = parts.flatMap((p) => p.cols.map((/** @type {ArrayBufferView} */ c) => c.buffer));
+      const { merged, customers } = await first.ask({ type: 'merge', parts, options, size }, transfer);
+      if (merged) return { customers, parts: parts.length + 1 };
+    }
+  }
+  const { customers } = await first.ask({ type: 'read', source: input, options, size });
+  return { customers, parts: 1 };
+}
+
+/**
+ * Where to split: just after the first line feed at or after each even share (as
+ * `ingest::csv_parts::split_points`), read from small slices of a Blob.
+ * @param {Blob | Uint8Array} input
+ * @param {number} size
+ * @param {number} count
+ */
+async function splitPoints(input, size, count) {
+  const points = [0];
+  for (let i = 1; i < count; i++) {
+    const at = await lineAfter(input, Math.max(0, Math.floor(size / count) * i - 1), size);
+    if (at < 0) break;
+    if (at > points[points.length - 1] && at < size) points.push(at);
+  }
+  points.push(size);
+  return points;
+}
+
+/**
+ * Just after the first line feed at or after `from`; -1 when there is none.
+ * @param {Blob | Uint8Array} input
+ * @param {number} from
+ * @param {number} size
+ */
+async function lineAfter(input, from, size) {
+  if (input instanceof Uint8Array) {
+    const i = input.indexOf(10, from);
+    return i < 0 ? -1 : i + 1;
+  }
+  const step = 1 << 16;
+  for (let at = from; at < size; at += step) {
+    const i = (await bytesOf(input, at, Math.min(size, at + step))).indexOf(10);
+    if (i >= 0) return at + i + 1;
+  }
+  return -1;
+}
+
+/**
+ * A copy of bytes `[start, end)`.
+ * @param {Blob | Uint8Array} input
+ * @param {number} start
+ * @param {number} end
+ */
+async function bytesOf(input, start, end) {
+  return input instanceof Uint8Array ? input.slice(start, end) : new Uint8Array(await input.slice(start, end).arrayBuffer());
 }
 
 /**
@@ -93,7 +204,7 @@ async function runOn(workers, data, d, opts) {
   const each = (/** @type {Record<string, unknown>} */ m) => Promise.all(pool.map((w) => w.ask(m)));
   const raw = (await first.ask({ type: 'plan', data: x, d, options: opts })).plan;
   const plan = { nInit: raw[0], tol: raw[1], inits: raw.subarray(2) };
-  await Promise.all(pool.map((w, i) => w.ask({ type: 'load', data: x.slice(i * per * d, Math.min(n, (i + 1) * per) * d), d, firstRow: i * per })));
+  await Promise.all(pool.map((w, i) => w.ask({ type: 'rows', data: x.slice(i * per * d, Math.min(n, (i + 1) * per) * d), d, firstRow: i * per })));
   const k = opts.k;
   /** @type {ParallelResult | null} */
   let best = null;
@@ -150,7 +261,7 @@ async function cores() {
 async function spawn() {
   /** @type {(f: (m: any) => void) => void} */
   let on;
-  /** @type {(m: unknown) => void} */
+  /** @type {(m: unknown, transfer: Transferable[]) => void} */
   let post;
   /** @type {() => void} */
   let terminate;
@@ -158,17 +269,17 @@ async function spawn() {
   let onError;
   if (typeof Worker !== 'undefined') {
     // Written inline so bundlers (webpack, Vite) see the worker and bundle it.
-    const w = new Worker(new URL('./kmeans-worker.js', import.meta.url), { type: 'module' });
+    const w = new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module' });
     on = (f) => w.addEventListener('message', (e) => f(e.data));
     onError = (f) => w.addEventListener('error', (e) => f(e.message));
-    post = (m) => w.postMessage(m);
+    post = (m, t) => w.postMessage(m, t);
     terminate = () => w.terminate();
   } else {
     const { Worker: NodeWorker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-    const w = new NodeWorker(new URL('./kmeans-worker.js', import.meta.url));
+    const w = new NodeWorker(new URL('./pool-worker.js', import.meta.url));
     on = (f) => w.on('message', f);
     onError = (f) => w.on('error', f);
-    post = (m) => w.postMessage(m);
+    post = (m, t) => w.postMessage(m, /** @type {any} */ (t));
     terminate = () => void w.terminate();
   }
   /** @type {Map<number, { resolve: (v: any) => void, reject: (e: unknown) => void }>} */
@@ -191,21 +302,21 @@ async function spawn() {
     else w.resolve(m);
   });
   onError((e) => {
-    const err = new SeglensError(`a k-means worker failed: ${e}`, { code: 'worker_failed' });
+    const err = new SeglensError(`a seglens pool worker failed: ${e}`, { code: 'worker_failed' });
     failed(err);
     waiting.forEach((w) => w.reject(err));
     waiting.clear();
   });
   await started;
-  const gone = () => new SeglensError('the k-means pool was disposed during the run', { code: 'cancelled' });
+  const gone = () => new SeglensError('the seglens pool was disposed during the run', { code: 'cancelled' });
   let dead = false;
   return {
-    ask: (m) =>
+    ask: (m, transfer = []) =>
       new Promise((resolve, reject) => {
         if (dead) return reject(gone());
         const id = next++;
         waiting.set(id, { resolve, reject });
-        post({ ...m, id });
+        post({ ...m, id }, transfer);
       }),
     // A run in flight when its pool is disposed rejects instead of waiting forever.
     terminate: () => {

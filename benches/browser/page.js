@@ -5,7 +5,7 @@
 // is switched off, so no request leaves the machine).
 import init, { Loader, Session, kmeans } from '../../www/pkg/seglens.js';
 import { defaultWasmUrl, simdSupported } from '../../www/simd.js';
-import { kmeansParallel } from '../../www/parallel.js';
+import { createPool, kmeansParallel } from '../../www/parallel.js';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import Papa from 'papaparse';
 
@@ -149,5 +149,35 @@ async function kmeansPerIteration({ n, d, k }) {
   return { one: (twenty.t - two.t) / (twenty.out - two.out), workers, parallel: (ptwenty.t - ptwo.t) / (ptwenty.out - ptwo.out) };
 }
 
-Object.assign(window, { runBench, kmeansPerIteration });
+/**
+ * seglens/parallel loading the file as a Blob (as a page holds a chosen File): one worker (the
+ * one-pass streaming read) vs one worker per core (parts parsed at the same time, then merged),
+ * best of `reps`, each on a pool started beforehand; then the N-worker pool segments the data.
+ * @param {{ csvUrl: string, reps: number }} args
+ */
+async function parallelLoad({ csvUrl, reps }) {
+  const blob = await (await fetch(csvUrl)).blob();
+  const opts = { input: 'events' };
+  const workers = navigator.hardwareConcurrency;
+  /** @type {Record<string, any>} */
+  const out = { workers };
+  for (const n of [1, workers]) {
+    const pool = await createPool({ workers: n });
+    try {
+      const r = await best(reps, () => pool.load(blob, opts));
+      out[n === 1 ? 'one' : 'many'] = r.t;
+      out[n === 1 ? 'oneParts' : 'parts'] = r.out.parts;
+      if (n > 1) {
+        const t0 = performance.now();
+        await pool.segment({ k: 4, seed: 0 });
+        out.segment = (performance.now() - t0) / 1000;
+      }
+    } finally {
+      pool.dispose();
+    }
+  }
+  return out;
+}
+
+Object.assign(window, { runBench, kmeansPerIteration, parallelLoad });
 document.body.dataset.ready = 'true';

@@ -86,6 +86,8 @@ pub struct PartLog {
 /// Appends parts, in file order, to one log.
 #[derive(Debug, Default)]
 pub struct Merger {
+    /// Rows of all parts, when known: the first part's columns are grown to it once.
+    rows: usize,
     log: EventLog,
     ids: Interner,
     events: Interner,
@@ -101,6 +103,11 @@ pub struct Merger {
 }
 
 impl Merger {
+    /// A merger that will receive `rows` rows in all (sizes the columns once).
+    pub fn with_rows(rows: usize) -> Merger {
+        Merger { rows, ..Merger::default() }
+    }
+
     /// Adds the next part (parts must come in file order).
     pub fn add(&mut self, part: PartLog) {
         let PartLog { log, orders, lines, lossy_line, whole_records, decided } = part;
@@ -130,6 +137,27 @@ impl Merger {
         );
         self.lines += lines;
         self.last_whole = whole_records;
+        if self.parts == 1 {
+            // The first part's codes are the merged codes (nothing was interned before them): its
+            // columns become the merged columns without a copy, grown once to all rows.
+            remap(&mut self.ids, log.ids);
+            remap(&mut self.events, log.event_names);
+            remap(&mut self.orders, orders);
+            remap(&mut self.variants, log.variant_names);
+            let l = &mut self.log;
+            (l.customer, l.event, l.order, l.variant) = (log.customer, log.event, log.order, log.variant);
+            (l.time, l.revenue) = (log.time, log.revenue);
+            let more = self.rows.saturating_sub(l.customer.len());
+            for v in [&mut l.customer, &mut l.event, &mut l.order, &mut l.variant].into_iter().filter(|v| !v.is_empty())
+            {
+                v.reserve_exact(more);
+            }
+            l.time.reserve_exact(more);
+            if !l.revenue.is_empty() {
+                l.revenue.reserve_exact(more);
+            }
+            return;
+        }
         let ids = remap(&mut self.ids, log.ids);
         self.log.customer.extend(log.customer.iter().map(|&c| code(&ids, c)));
         let events = remap(&mut self.events, log.event_names);

@@ -250,6 +250,8 @@ pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsVal
 
 #[cfg(feature = "parallel")]
 mod parallel;
+#[cfg(feature = "parallel")]
+mod parts;
 
 /// Options and matrix of the k-means exports, checked.
 fn kmeans_input(data: &[f64], d: usize, options: JsValue) -> Result<(KMeansOptions, ndarray::Array2<f64>), JsValue> {

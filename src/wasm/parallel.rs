@@ -1,5 +1,5 @@
 //! Exports of the parallel k-means Wasm (`--features parallel`, loaded only
-//! by `www/kmeans-worker.js`): a shard of rows per worker, the coordinator,
+//! by `www/pool-worker.js`): a shard of rows per worker, the coordinator,
 //! and the seeding. Plain number arrays in and out: no serialisation code.
 
 use wasm_bindgen::prelude::*;

@@ -77,3 +77,74 @@ test('a pool keeps its workers for several runs, one after the other, each equal
   busy.dispose();
   await assert.rejects(running, (e) => /** @type {any} */ (e).code === 'cancelled');
 });
+
+/**
+ * An event log: `rows` rows, some
+ * with an unreadable date (warnings with line numbers), quoted event names holding the delimiter.
+ * @param {number} rows
+ */
+function eventLog(rows) {
+  const lines = ['user_id,timestamp,event,revenue'];
+  let s = 12345;
+  const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = 0; i < rows; i++) {
+    const day = 1 + Math.floor(r() * 28);
+    const when = i % 20_000 === 7 ? 'someday' : `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(day).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00`;
+    const event = r() < 0.1 ? '"purchase, web"' : ['view', 'click', 'purchase'][i % 3];
+    lines.push(`u${Math.floor(r() * 9000)},${when},${event},${i % 3 === 2 ? (r() * 100).toFixed(2) : ''}`);
+  }
+  return new TextEncoder().encode(lines.join('\n') + '\n');
+}
+
+test('a CSV event log loaded on 2 and 3 workers (bytes or a Blob) segments exactly as in one pass', async () => {
+  const { createPool } = await import('../../www/parallel.js');
+  const { segmentSync } = await import('../../www/node.js');
+  const bytes = eventLog(90_000);
+  // Parts of at least 256 KiB (8 MiB by default): room for three.
+  const minPartBytes = 1 << 18;
+  assert.ok(bytes.length > 3 * minPartBytes);
+  const copy = bytes.slice();
+  const options = { k: 4, seed: 3 };
+  const one = segmentSync(bytes, options);
+  assert.ok(one.report.warnings.some((w) => w.line && w.message.includes('someday')), 'bad rows are warned with their lines');
+  for (const workers of [2, 3]) {
+    const pool = await createPool({ workers, minPartBytes });
+    try {
+      for (const input of [bytes, new Blob([bytes])]) {
+        const loaded = await pool.load(input, {});
+        assert.equal(loaded.parts, workers, 'split into one part per worker');
+        assert.equal(loaded.customers, one.report.customers);
+        const r = await pool.segment(options);
+        assert.equal(r.reportJson, one.reportJson, `${workers} workers: the one-pass Report`);
+        assert.deepEqual(Array.from(r.labels), Array.from(one.labels));
+        assert.deepEqual(r.ids, one.ids);
+      }
+    } finally {
+      pool.dispose();
+    }
+  }
+  assert.deepEqual(bytes, copy, 'the caller’s bytes are not modified or detached');
+});
+
+test('a split inside a quoted field, a small file and JSON are read in one pass, with the same result', async () => {
+  const { createPool } = await import('../../www/parallel.js');
+  const { segmentSync } = await import('../../www/node.js');
+  // A note spanning the middle of the file: the line feed after the middle is inside its quotes.
+  const head = new TextDecoder().decode(eventLog(1500)).replace('user_id,timestamp,event,revenue', 'user_id,timestamp,event,revenue,note').replace(/\n(?=.)/g, ',\n').replace(/,\n/, '\n');
+  const quoted = new TextEncoder().encode(`${head.trimEnd()}\nu1,2024-03-01 10:00:00,view,,"${'long note\n'.repeat(100_000)}"\nu2,2024-03-02 10:00:00,view,,\n`);
+  const json = new TextEncoder().encode(JSON.stringify([{ user_id: 'a', timestamp: '2024-01-01', event: 'view' }, { user_id: 'a', timestamp: '2024-01-03', event: 'purchase', revenue: 5 }]));
+  const minPartBytes = 1 << 18;
+  const pool = await createPool({ workers: 2, minPartBytes });
+  try {
+    for (const [name, input, opts] of /** @type {const} */ ([['quoted', quoted, { k: 2, seed: 1 }], ['small', eventLog(5000), { k: 2, seed: 1 }], ['json', json, { method: 'rfm' }]])) {
+      const loaded = await pool.load(input, {});
+      assert.equal(loaded.parts, 1, `${name}: one pass`);
+      assert.equal((await pool.segment(opts)).reportJson, segmentSync(input, opts).reportJson, `${name}: same Report`);
+    }
+    assert.ok(quoted.length > 2 * minPartBytes);
+    await assert.rejects(pool.load(new TextEncoder().encode('just one line'), {}), (e) => typeof /** @type {any} */ (e).code === 'string');
+    await assert.rejects(pool.segment({ k: 0 }), (e) => /** @type {any} */ (e).code === 'bad_params');
+  } finally {
+    pool.dispose();
+  }
+});

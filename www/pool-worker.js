@@ -1,7 +1,15 @@
-// A worker of a parallel k-means run (www/parallel.js): holds one shard of the rows in its own
-// Wasm instance and runs the map step; the first worker also seeds the run and is the coordinator
-// (the reduce step). Runs as a browser Web Worker or a Node worker_threads worker.
-//   { type: 'load', data, d, firstRow }          → { ok }
+// A worker of a seglens/parallel pool (www/parallel.js), in its own Wasm instance; runs as a
+// browser Web Worker or a Node worker_threads worker.
+// Loading (a CSV event log split at line feeds, one part per worker; the first worker merges the
+// parts and holds the data):
+//   { type: 'part', source, head, options, first, size, keep }
+//        → { part: { cols, strings, meta } } | { kept: true } | { declined: true }
+//   { type: 'merge', parts, options, size }      → { merged, customers }
+//   { type: 'read', source, options, size }      → { customers }    the whole input in one pass
+//   { type: 'segment', options }                 → { result }       as segmentSync's
+// k-means: each worker holds one shard of the rows and runs the map step; the first worker also
+// seeds the run and is the coordinator (the reduce step).
+//   { type: 'rows', data, d, firstRow }          → { ok }
 //   { type: 'plan', data, d, options }           → { plan: [nInit, tol, inits…] }
 //   { type: 'start', centers }                   → { partial }        a new run from these centres
 //   { type: 'step', centers }                    → { partial }
@@ -14,6 +22,7 @@
 // Every reply is { id, ... } or { id, error }.
 
 import { SeglensError } from './errors.js';
+import { segmentSession } from './result.js';
 
 const inNode = typeof self === 'undefined';
 /** @type {any} the parallel build's glue, once loaded */
@@ -51,16 +60,97 @@ let shard = null;
 /** @type {import('./pkg-parallel/seglens_parallel.js').KMeansCoordinator | null} */
 let coord = null;
 
-/** @param {any} m @returns {[Record<string, unknown>, Transferable[]]} */
-function handle(m) {
+/** @type {import('./pkg-parallel/seglens_parallel.js').Part | null} this worker's part, kept for the merge */
+let kept = null;
+/** @type {import('./pkg-parallel/seglens_parallel.js').Session | null} the loaded data (first worker) */
+let session = null;
+
+/** Bytes per push: a source held whole is passed to the Wasm a slice at a time, not copied whole. */
+const CHUNK = 1 << 20;
+
+/**
+ * Pushes a Blob's stream or a byte array to `push`, chunk by chunk.
+ * @param {Blob | Uint8Array} source
+ * @param {(chunk: Uint8Array) => void} push
+ */
+async function feed(source, push) {
+  if (source instanceof Uint8Array) {
+    for (let at = 0; at < source.length; at += CHUNK) push(source.subarray(at, at + CHUNK));
+    return;
+  }
+  const reader = source.stream().getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) push(r.value);
+}
+
+/**
+ * Runs `use` on a Wasm object, freeing it when `use` throws (`use` must not consume the object).
+ * @template {{ free: () => void }} T
+ * @template R
+ * @param {T} obj
+ * @param {(o: T) => Promise<R>} use
+ */
+async function freeOnError(obj, use) {
+  try {
+    return await use(obj);
+  } catch (e) {
+    obj.free();
+    throw e;
+  }
+}
+
+/** @param {any} m @returns {Promise<[Record<string, unknown>, Transferable[]]>} */
+async function handle(m) {
   const need = (/** @type {unknown} */ v, /** @type {string} */ what) => {
-    if (!v) throw new SeglensError(`k-means worker: ${what} first`, { code: 'bad_params' });
+    if (!v) throw new SeglensError(`seglens pool worker: ${what} first`, { code: 'bad_params' });
     return /** @type {any} */ (v);
   };
   /** @returns {[Record<string, unknown>, Transferable[]]} */
   const out = (/** @type {string} */ key, /** @type {Float64Array} */ v) => [{ [key]: v }, [v.buffer]];
   switch (m.type) {
-    case 'load':
+    case 'part': {
+      kept?.free();
+      kept = null;
+      const loader = wasm.PartLoader.start(m.head, m.options, m.size, m.first);
+      if (!loader) return [{ declined: true }, []];
+      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c)));
+      const part = loader.finish();
+      if (m.keep) {
+        kept = part;
+        return [{ kept: true }, []];
+      }
+      const cols = [part.takeCustomer(), part.takeTime(), part.takeEvent(), part.takeRevenue(), part.takeOrder(), part.takeVariant()];
+      const strings = part.takeStrings();
+      const meta = part.meta();
+      part.free();
+      return [{ part: { cols, strings, meta } }, cols.map((c) => c.buffer)];
+    }
+    case 'merge': {
+      const own = need(kept, 'part (keep)');
+      const merger = new wasm.PartMerger(own.rows + m.parts.reduce((/** @type {number} */ n, /** @type {any} */ p) => n + p.cols[0].length, 0));
+      session?.free();
+      session = null;
+      await freeOnError(merger, async (mg) => {
+        kept = null;
+        mg.add(own);
+        for (const p of m.parts) mg.addArrays(...p.cols, p.strings, p.meta);
+      });
+      session = merger.finish(m.options, m.size) ?? null;
+      return [{ merged: session !== null, customers: session?.customers ?? 0 }, []];
+    }
+    case 'read': {
+      kept?.free();
+      kept = null;
+      session?.free();
+      session = null;
+      const loader = new wasm.Loader(m.options, m.size);
+      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c)));
+      const loaded = loader.finish();
+      session = loaded;
+      return [{ customers: loaded.customers }, []];
+    }
+    case 'segment':
+      return [{ result: segmentSession(need(session, 'load'), m.options) }, []];
+    case 'rows':
       rows = { data: m.data, d: m.d, firstRow: m.firstRow };
       return [{ ok: true }, []];
     case 'plan':
@@ -94,7 +184,7 @@ function handle(m) {
     case 'done':
       return [{ done: need(coord, 'coord').finish(m.inertia) }, []];
     default:
-      throw new SeglensError(`k-means worker: unknown message ${m.type}`, { code: 'bad_params' });
+      throw new SeglensError(`seglens pool worker: unknown message ${m.type}`, { code: 'bad_params' });
   }
 }
 
@@ -104,9 +194,9 @@ function handle(m) {
   /** @type {{ on: (f: (m: any) => void) => void, post: (m: unknown, t?: Transferable[]) => void }} */
   const port = inNode ? await nodePort() : browserPort();
   wasm = inNode ? await nodeWasm() : await browserWasm();
-  port.on((m) => {
+  port.on(async (m) => {
     try {
-      const [reply, transfer] = handle(m);
+      const [reply, transfer] = await handle(m);
       port.post({ id: m.id, ...reply }, transfer);
     } catch (e) {
       port.post({ id: m.id, error: SeglensError.from(e).toJSON() });

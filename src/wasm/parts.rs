@@ -1,0 +1,224 @@
+//! Exports of the parallel Wasm for reading a CSV event log in parts (one
+//! per worker, see `ingest::csv_parts`): a part loader per worker, the part
+//! handed to the first worker as plain arrays, and the merge into a Session.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use super::{into_error, options_from, Session};
+use crate::ingest::csv_parts::{Merger, PartLog, PartReader};
+use crate::ingest::events::{ColumnInfo, EventLog};
+use crate::report::{Warning, Warnings};
+use crate::InputKind;
+use crate::Segmenter;
+
+fn ingest_error(e: crate::ingest::IngestError) -> JsValue {
+    into_error(e.into())
+}
+
+/// Reads one part of a CSV event log, pushed in chunks.
+#[wasm_bindgen(js_name = PartLoader)]
+pub struct WasmPartLoader {
+    inner: PartReader,
+}
+
+#[wasm_bindgen(js_class = PartLoader)]
+impl WasmPartLoader {
+    /// `head`: the file's first bytes (1 MiB); `size`: the part's size; `first`: the part starts
+    /// the file. `undefined` when the file cannot be read in parts (not a UTF-8 CSV event log,
+    /// or a head too short to decide its columns): read it in one pass.
+    pub fn start(head: &[u8], options: JsValue, size: f64, first: bool) -> Result<Option<WasmPartLoader>, JsValue> {
+        let o = options_from(options)?;
+        if o.input == InputKind::Table {
+            return Ok(None);
+        }
+        let detect = o.input == InputKind::Auto;
+        let size = if size.is_finite() && size > 0.0 { size as u64 } else { 0 };
+        let r = PartReader::new(head, &o.event_options(), size, first, detect).map_err(ingest_error)?;
+        Ok(r.map(|inner| WasmPartLoader { inner }))
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.inner.push(chunk).map_err(ingest_error)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> f64 {
+        self.inner.rows() as f64
+    }
+
+    pub fn finish(self) -> Result<WasmPart, JsValue> {
+        Ok(WasmPart { inner: self.inner.finish().map_err(ingest_error)? })
+    }
+}
+
+/// Everything of a part but its columns and string tables, as JSON.
+#[derive(Serialize, Deserialize)]
+struct PartMeta {
+    rows_read: u64,
+    rows_skipped: u64,
+    warnings: Vec<Warning>,
+    warnings_total: u64,
+    columns: Vec<ColumnInfo>,
+    preset: Option<String>,
+    format: String,
+    variant_column: Option<String>,
+    lines: u64,
+    lossy_line: Option<u64>,
+    whole_records: bool,
+    decided: bool,
+}
+
+/// A parsed part. Another worker's part travels as the arrays its `take*`
+/// methods move out (each may be taken once), to `PartMerger.addArrays`.
+#[wasm_bindgen(js_name = Part)]
+pub struct WasmPart {
+    inner: PartLog,
+}
+
+#[wasm_bindgen(js_class = Part)]
+impl WasmPart {
+    /// Rows read into the part (used ones).
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> f64 {
+        self.inner.log.len() as f64
+    }
+
+    #[wasm_bindgen(js_name = takeCustomer)]
+    pub fn take_customer(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.inner.log.customer)
+    }
+    #[wasm_bindgen(js_name = takeTime)]
+    pub fn take_time(&mut self) -> Vec<i64> {
+        std::mem::take(&mut self.inner.log.time)
+    }
+    #[wasm_bindgen(js_name = takeEvent)]
+    pub fn take_event(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.inner.log.event)
+    }
+    #[wasm_bindgen(js_name = takeRevenue)]
+    pub fn take_revenue(&mut self) -> Vec<f64> {
+        std::mem::take(&mut self.inner.log.revenue)
+    }
+    #[wasm_bindgen(js_name = takeOrder)]
+    pub fn take_order(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.inner.log.order)
+    }
+    #[wasm_bindgen(js_name = takeVariant)]
+    pub fn take_variant(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.inner.log.variant)
+    }
+    /// `[ids, event names, order ids, variant names]`.
+    #[wasm_bindgen(js_name = takeStrings)]
+    pub fn take_strings(&mut self) -> js_sys::Array {
+        let l = &mut self.inner.log;
+        [
+            std::mem::take(&mut l.ids),
+            std::mem::take(&mut l.event_names),
+            std::mem::take(&mut self.inner.orders),
+            std::mem::take(&mut l.variant_names),
+        ]
+        .into_iter()
+        .map(|v| JsValue::from(v.into_iter().map(JsValue::from).collect::<js_sys::Array>()))
+        .collect()
+    }
+    /// Counts, warnings, columns and how the part ended, as JSON.
+    pub fn meta(&self) -> Result<String, JsValue> {
+        let p = &self.inner;
+        let l = &p.log;
+        let meta = PartMeta {
+            rows_read: l.rows_read,
+            rows_skipped: l.rows_skipped,
+            warnings: l.warnings.items.clone(),
+            warnings_total: l.warnings.total,
+            columns: l.columns.clone(),
+            preset: l.preset.clone(),
+            format: l.format.clone(),
+            variant_column: l.variant_column.clone(),
+            lines: p.lines,
+            lossy_line: p.lossy_line,
+            whole_records: p.whole_records,
+            decided: p.decided,
+        };
+        serde_json::to_string(&meta).map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+}
+
+/// Merges parts, in file order, into a Session.
+#[wasm_bindgen(js_name = PartMerger)]
+pub struct WasmMerger {
+    inner: Merger,
+}
+
+fn strings(v: &JsValue) -> Vec<String> {
+    js_sys::Array::from(v).iter().map(|s| s.as_string().unwrap_or_default()).collect()
+}
+
+#[wasm_bindgen(js_class = PartMerger)]
+impl WasmMerger {
+    /// `rows`: the rows of all parts (sizes the merged columns once).
+    #[wasm_bindgen(constructor)]
+    pub fn new(rows: f64) -> WasmMerger {
+        let rows = if rows.is_finite() && rows > 0.0 { rows as usize } else { 0 };
+        WasmMerger { inner: Merger::with_rows(rows) }
+    }
+
+    /// A part parsed in this worker.
+    pub fn add(&mut self, part: WasmPart) {
+        self.inner.add(part.inner);
+    }
+
+    /// A part parsed in another worker: its `take*` arrays and `meta()`.
+    #[wasm_bindgen(js_name = addArrays)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_arrays(
+        &mut self,
+        customer: Vec<u32>,
+        time: Vec<i64>,
+        event: Vec<u32>,
+        revenue: Vec<f64>,
+        order: Vec<u32>,
+        variant: Vec<u32>,
+        strings_: js_sys::Array,
+        meta: &str,
+    ) -> Result<(), JsValue> {
+        let m: PartMeta = serde_json::from_str(meta).map_err(|e| JsValue::from_str(&format!("part meta: {e}")))?;
+        let [ids, event_names, orders, variant_names] = [0, 1, 2, 3].map(|i| strings(&strings_.get(i)));
+        let log = EventLog {
+            ids,
+            customer,
+            time,
+            event,
+            event_names,
+            revenue,
+            order,
+            variant,
+            variant_names,
+            variant_column: m.variant_column,
+            rows_read: m.rows_read,
+            rows_skipped: m.rows_skipped,
+            columns: m.columns,
+            preset: m.preset,
+            format: m.format,
+            warnings: Warnings { items: m.warnings, total: m.warnings_total },
+        };
+        self.inner.add(PartLog {
+            log,
+            orders,
+            lines: m.lines,
+            lossy_line: m.lossy_line,
+            whole_records: m.whole_records,
+            decided: m.decided,
+        });
+        Ok(())
+    }
+
+    /// The merged data as a Session; `undefined` when a split fell inside a quoted field (read
+    /// the file in one pass). `size`: the whole file's size.
+    pub fn finish(self, options: JsValue, size: f64) -> Result<Option<Session>, JsValue> {
+        let o = options_from(options)?;
+        let size = if size.is_finite() && size > 0.0 { size as u64 } else { 0 };
+        let data = Segmenter::from_parts(self.inner, size, &o).map_err(into_error)?;
+        Ok(data.map(|data| Session { data, last: None }))
+    }
+}
