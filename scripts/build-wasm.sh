@@ -24,11 +24,11 @@ wasm-bindgen --target web --out-dir target/simd/pkg "$WS"
 # One JS glue serves both: it only differs if the exports do, which would be a build bug.
 cmp -s www/pkg/seglens.js target/simd/pkg/seglens.js || { echo "scalar and SIMD glue differ" >&2; exit 1; }
 # Debian's wasm-opt is too old for rustc's output; the npm binaryen is pinned.
-npx --no-install wasm-opt -Oz www/pkg/seglens_bg.wasm -o www/pkg/seglens_bg.opt.wasm
+npx --no-install wasm-opt -Oz --strip-producers --strip-target-features www/pkg/seglens_bg.wasm -o www/pkg/seglens_bg.opt.wasm
 mv www/pkg/seglens_bg.opt.wasm www/pkg/seglens_bg.wasm
-npx --no-install wasm-opt -Oz --enable-simd target/simd/pkg/seglens_bg.wasm -o www/pkg/seglens_simd_bg.wasm
+npx --no-install wasm-opt -Oz --strip-producers --strip-target-features --enable-simd target/simd/pkg/seglens_bg.wasm -o www/pkg/seglens_simd_bg.wasm
 wasm-bindgen --target web --out-dir www/pkg-parallel target/simd/seglens_parallel.wasm
-npx --no-install wasm-opt -Oz --enable-simd www/pkg-parallel/seglens_parallel_bg.wasm -o www/pkg-parallel/seglens_parallel_bg.opt.wasm
+npx --no-install wasm-opt -Oz --strip-producers --strip-target-features --enable-simd www/pkg-parallel/seglens_parallel_bg.wasm -o www/pkg-parallel/seglens_parallel_bg.opt.wasm
 mv www/pkg-parallel/seglens_parallel_bg.opt.wasm www/pkg-parallel/seglens_parallel_bg.wasm
 raw=$(wc -c < www/pkg-parallel/seglens_parallel_bg.wasm); gz=$(gzip -9c www/pkg-parallel/seglens_parallel_bg.wasm | wc -c)
 echo "pkg-parallel/seglens_parallel_bg.wasm: $raw bytes ($gz gzipped)" >&2

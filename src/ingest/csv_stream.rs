@@ -54,8 +54,11 @@ pub struct CsvEventStream {
     ends: Vec<usize>,
     nout: usize,
     nend: usize,
-    /// The line the record being handed over started on.
-    record_line: u64,
+    /// `core.line()` when the record being handed over ended, and whether a
+    /// line feed ended it: with the line feeds inside it, they give the line
+    /// it started on ([`CsvEventStream::record_line`]).
+    end_line: u64,
+    ended_by_lf: bool,
     /// Line of the first record with invalid UTF-8 (decoded lossily).
     lossy_line: Option<u64>,
     opts: EventOptions,
@@ -79,7 +82,8 @@ impl CsvEventStream {
             ends: vec![0; 64],
             nout: 0,
             nend: 0,
-            record_line: 1,
+            end_line: 1,
+            ended_by_lf: false,
             lossy_line: None,
             opts,
             size,
@@ -111,7 +115,7 @@ impl CsvEventStream {
         s.core = ReaderBuilder::new().delimiter(start.delimiter).build();
         s.nout = 0;
         s.nend = 0;
-        s.record_line = 1;
+        s.end_line = 1;
         s.lossy_line = None;
         Ok(Some(s))
     }
@@ -201,7 +205,7 @@ impl CsvEventStream {
                 self.ends.get_mut(self.nend..).unwrap_or_default(),
             );
             // Whether this call's last byte was a line feed ending the record.
-            let ended_by_lf = nin > 0 && input.get(nin - 1) == Some(&b'\n');
+            self.ended_by_lf = nin > 0 && input.get(nin - 1) == Some(&b'\n');
             input = input.get(nin..).unwrap_or_default();
             self.nout += nout;
             self.nend += nend;
@@ -218,12 +222,7 @@ impl CsvEventStream {
                     self.ends.resize(n, 0);
                 }
                 ReadRecordResult::Record => {
-                    // The record's first line: lines so far, less the line feeds inside its
-                    // quoted fields and the one that ended it (a CR of CRLF ends a record
-                    // before its LF is read, so counting from the start would be off by one).
-                    let data = self.out.get(..self.nout).unwrap_or_default();
-                    let inside = data.iter().filter(|&&b| b == b'\n').count() as u64;
-                    self.record_line = self.core.line().saturating_sub(inside + u64::from(ended_by_lf)).max(1);
+                    self.end_line = self.core.line();
                     self.record()?;
                     self.nout = 0;
                     self.nend = 0;
@@ -242,12 +241,14 @@ impl CsvEventStream {
     fn record(&mut self) -> Result<(), IngestError> {
         let data = self.out.get(..self.nout).unwrap_or_default();
         let ends = self.ends.get(..self.nend).unwrap_or_default();
+        let (end_line, ended_by_lf) = (self.end_line, self.ended_by_lf);
+        let record_line = || record_line(end_line, ended_by_lf, data);
         let record = match std::str::from_utf8(data) {
             Ok(text) => {
                 let fields = Fields { data: text, ends };
                 match &mut self.phase {
                     Phase::Building(b) => {
-                        b.add(self.record_line, &fields);
+                        b.add_at(record_line, &fields);
                         return Ok(());
                     }
                     Phase::NotEvents => return Ok(()),
@@ -256,7 +257,7 @@ impl CsvEventStream {
             }
             Err(e) => {
                 let before = data.get(..e.valid_up_to()).unwrap_or_default();
-                let line = self.record_line + before.iter().filter(|&&b| b == b'\n').count() as u64;
+                let line = record_line() + before.iter().filter(|&&b| b == b'\n').count() as u64;
                 self.lossy_line.get_or_insert(line);
                 // Replacement characters change byte offsets: decode field by field.
                 let fields: Vec<String> = spans(ends)
@@ -264,14 +265,14 @@ impl CsvEventStream {
                     .collect();
                 let record = StringRecord::from(fields);
                 if let Phase::Building(b) = &mut self.phase {
-                    b.add(self.record_line, &record);
+                    b.add_at(record_line, &record);
                     return Ok(());
                 }
                 record
             }
         };
         if let Phase::Sampling(rows) = &mut self.phase {
-            rows.push(Row { line: self.record_line, fields: record });
+            rows.push(Row { line: record_line(), fields: record });
             if rows.len() > SAMPLE_ROWS {
                 return self.decide();
             }
@@ -298,6 +299,15 @@ impl CsvEventStream {
         self.phase = Phase::Building(Box::new(builder));
         Ok(())
     }
+}
+
+/// The line a record started on: lines so far (`end_line`), less the line
+/// feeds inside its quoted fields and the one that ended it (a CR of CRLF
+/// ends a record before its LF is read, so counting from the start of the
+/// input would be off by one).
+fn record_line(end_line: u64, ended_by_lf: bool, data: &[u8]) -> u64 {
+    let inside = data.iter().filter(|&&b| b == b'\n').count() as u64;
+    end_line.saturating_sub(inside + u64::from(ended_by_lf)).max(1)
 }
 
 /// One record's fields as `&str` slices of the unescaped record text.

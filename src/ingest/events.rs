@@ -37,21 +37,68 @@ pub struct ColumnInfo {
 }
 
 /// Interns strings to dense u32 codes in order of first appearance.
+///
+/// The parser's hottest lookup (every row interns an id and an event name),
+/// so keys are 128-bit numbers held in the table itself: a string of up to 15
+/// bytes is its own key (its bytes and length), found without reading the
+/// stored string; a longer one is keyed by two 64-bit hashes and checked
+/// against the stored string. Ids and event names are short in most logs.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     pub values: Vec<String>,
-    index: rustc_hash::FxHashMap<String, u32>,
+    index: rustc_hash::FxHashMap<u128, u32>,
+    /// Codes of long strings whose key another string already had (a 127-bit
+    /// hash collision: kept correct, never expected in practice).
+    collided: Vec<u32>,
+}
+
+/// Byte 15 (the top byte) holds the length, below 16, of a string held whole;
+/// a hashed key has its top bit set, so the two kinds never meet.
+fn intern_key(s: &[u8]) -> u128 {
+    let mut b = [0u8; 16];
+    if let (Some(dst), Some(len)) = (b.get_mut(..s.len()), u8::try_from(s.len()).ok().filter(|&l| l < 16)) {
+        dst.copy_from_slice(s);
+        b[15] = len;
+        return u128::from_le_bytes(b);
+    }
+    use std::hash::Hasher;
+    let mut h1 = rustc_hash::FxHasher::default();
+    h1.write(s);
+    let mut h2 = rustc_hash::FxHasher::with_seed(0x9E37_79B9);
+    h2.write(s);
+    (u128::from(h1.finish() | 1 << 63) << 64) | u128::from(h2.finish())
 }
 
 impl Interner {
     pub fn code(&mut self, s: &str) -> u32 {
-        if let Some(&c) = self.index.get(s) {
-            return c;
+        self.code_keyed(s, intern_key(s.as_bytes()))
+    }
+
+    fn code_keyed(&mut self, s: &str, key: u128) -> u32 {
+        let found = self.index.get(&key).copied();
+        let same = |c: u32| self.values.get(c as usize).is_some_and(|v| v == s);
+        match found {
+            // A short key is the string itself.
+            Some(c) if s.len() < 16 || same(c) => c,
+            Some(_) => match self.collided.iter().copied().find(|&c| same(c)) {
+                Some(c) => c,
+                None => {
+                    let c = self.push(s);
+                    self.collided.push(c);
+                    c
+                }
+            },
+            None => {
+                let c = self.push(s);
+                self.index.insert(key, c);
+                c
+            }
         }
+    }
+
+    fn push(&mut self, s: &str) -> u32 {
         let c = self.values.len() as u32;
-        let owned = s.to_string();
-        self.values.push(owned.clone());
-        self.index.insert(owned, c);
+        self.values.push(s.to_string());
         c
     }
 }
@@ -433,22 +480,29 @@ impl LogBuilder {
 
     /// Adds one data row (or skips it, with a warning naming `line`).
     pub fn add<C: Cells>(&mut self, line: u64, f: &C) {
+        self.add_at(|| line, f);
+    }
+
+    /// [`LogBuilder::add`] with the line worked out only for a row that is
+    /// skipped (the CSV reader counts the line feeds inside a record to
+    /// number it, work a usable row does not need).
+    pub fn add_at<C: Cells>(&mut self, line: impl Fn() -> u64, f: &C) {
         self.log.rows_read += 1;
         if f.count() != self.width {
-            return self.skip(line, format!("expected {} fields, found {}; row skipped", self.width, f.count()));
+            return self.skip(line(), format!("expected {} fields, found {}; row skipped", self.width, f.count()));
         }
         let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).map(crate::ingest::value::trim).filter(|c| !is_null(c));
         let Some(id) = cell(self.roles.id).or_else(|| cell(self.roles.id_fallback)) else {
             let col = self.roles.id.and_then(|i| self.names.get(i)).map_or("id", String::as_str);
-            return self.skip(line, format!("column \"{col}\": missing customer id; row skipped"));
+            return self.skip(line(), format!("column \"{col}\": missing customer id; row skipped"));
         };
         let ts = match self.time_of(f) {
             Ok(ts) => ts,
-            Err(msg) => return self.skip(line, msg),
+            Err(msg) => return self.skip(line(), msg),
         };
         let revenue = match self.revenue_of(f) {
             Ok(r) => r,
-            Err(msg) => return self.skip(line, msg),
+            Err(msg) => return self.skip(line(), msg),
         };
         self.log.customer.push(self.ids.code(id));
         self.log.time.push(ts);
@@ -473,6 +527,24 @@ impl LogBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interner_codes_follow_first_appearance_for_short_long_and_colliding_strings() {
+        let long = "a-customer-id-longer-than-15";
+        let words = ["a", "a\0", "", "fifteen-bytes!!", "sixteen-bytes!!!", long, "a", long, "\0"];
+        let mut i = Interner::default();
+        let codes: Vec<u32> = words.iter().map(|w| i.code(w)).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 0, 5, 6]);
+        assert_eq!(i.values, ["a", "a\0", "", "fifteen-bytes!!", "sixteen-bytes!!!", long, "\0"]);
+        // Long strings with the same key (a forced collision): each still gets its own code.
+        let mut i = Interner::default();
+        let other = "another-string-longer-than-15";
+        let key = intern_key(long.as_bytes());
+        let codes =
+            [i.code_keyed(other, key), i.code_keyed(long, key), i.code_keyed(other, key), i.code_keyed(long, key)];
+        assert_eq!(codes, [0, 1, 0, 1]);
+        assert_eq!(i.values, [other, long]);
+    }
 
     #[test]
     fn orders_table_with_bad_rows() {

@@ -106,8 +106,13 @@ fn date(y: i64, m: u32, d: u32) -> Option<i64> {
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d) * DAY)
 }
 
+/// 1–4 ASCII digits as a number (every timestamp is read through here: no
+/// general integer parsing).
 fn digits(s: &str) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    if s.is_empty() || s.len() > 4 {
+        return None;
+    }
+    s.bytes().try_fold(0, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
 }
 
 /// `HH:MM[:SS[.fff]]` then an optional zone (`Z`, `UTC`, `±HH[:MM]`, `±HHMM`) → seconds of day minus offset.
@@ -116,6 +121,21 @@ fn time_of_day(s: &str) -> Option<i64> {
     if s.is_empty() {
         return Some(0);
     }
+    // The most common shape, `HH:MM:SS` with or without `Z`, read in place (the same checks as
+    // the general path below, which splits the text).
+    if let [h1, h2, b':', m1, m2, b':', s1, s2] | [h1, h2, b':', m1, m2, b':', s1, s2, b'Z' | b'z'] = s.as_bytes() {
+        let two = |a: u8, b: u8| {
+            (a.is_ascii_digit() && b.is_ascii_digit()).then(|| i64::from(a - b'0') * 10 + i64::from(b - b'0'))
+        };
+        if let (Some(h), Some(mi), Some(sec)) = (two(*h1, *h2), two(*m1, *m2), two(*s1, *s2)) {
+            return (h <= 23 && mi <= 59 && sec <= 60).then(|| h * 3600 + mi * 60 + sec.min(59));
+        }
+    }
+    any_time_of_day(s)
+}
+
+/// [`time_of_day`] of any accepted shape (trimmed, non-empty `s`).
+fn any_time_of_day(s: &str) -> Option<i64> {
     let (clock, offset) = split_zone(s)?;
     let mut parts = clock.split(':');
     let h = digits(parts.next()?)?;
@@ -269,6 +289,22 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
         }
         assert_eq!(format_date(1_709_251_200), "2024-03-01");
+    }
+
+    #[test]
+    fn the_hh_mm_ss_shortcut_reads_as_the_general_path() {
+        for h in ["00", "09", "23", "24", "99", "1a", " 1"] {
+            for m in ["00", "59", "60", "x0"] {
+                for sec in ["00", "59", "60", "61", "5."] {
+                    for zone in ["", "Z", "z", "+01:00"] {
+                        let t = format!("{h}:{m}:{sec}{zone}");
+                        assert_eq!(time_of_day(&t), any_time_of_day(t.trim()), "{t}");
+                    }
+                }
+            }
+        }
+        assert_eq!(time_of_day("12:30:15Z"), Some(45_015));
+        assert_eq!(time_of_day("23:59:60"), Some(86_399));
     }
 
     #[test]
