@@ -1,6 +1,6 @@
 //! Native parse throughput of an event-log CSV, the same code the Wasm runs:
 //! whole buffer (`Segmenter::load`) and streamed from disk in 1 MiB chunks
-//! (`Loader`). Best of 3. Not a test:
+//! (`Loader`), then the per-customer features. Best of 3. Not a test:
 //!
 //!   cargo bench --bench native_parse -- EVENTS.csv
 use std::io::Read;
@@ -42,4 +42,8 @@ fn main() {
         l.finish().map(|s| s.customers()).unwrap_or(0)
     });
     println!("native streamed from disk (1 MiB chunks): {mb:.0} MB in {t:.3} s = {:.0} MB/s ({n} customers)", mb / t);
+    // Per-customer features of the loaded log (what the browser's features() call does after parsing).
+    let Ok(loaded) = Segmenter::load(&bytes, &opts) else { return };
+    let (t, n) = best(&|| loaded.features_table(&opts).map(|f| f.ids.len()).unwrap_or(0));
+    println!("native per-customer features: {t:.3} s ({n} customers)");
 }

@@ -194,13 +194,18 @@ async function handle(m) {
   /** @type {{ on: (f: (m: any) => void) => void, post: (m: unknown, t?: Transferable[]) => void }} */
   const port = inNode ? await nodePort() : browserPort();
   wasm = inNode ? await nodeWasm() : await browserWasm();
-  port.on(async (m) => {
-    try {
-      const [reply, transfer] = await handle(m);
-      port.post({ id: m.id, ...reply }, transfer);
-    } catch (e) {
-      port.post({ id: m.id, error: SeglensError.from(e).toJSON() });
-    }
+  // One message at a time, in order: a load reading a Blob awaits between chunks, and a message
+  // arriving meanwhile (after an error elsewhere in the pool, say) must not interleave with it.
+  let turn = Promise.resolve();
+  port.on((m) => {
+    turn = turn.then(async () => {
+      try {
+        const [reply, transfer] = await handle(m);
+        port.post({ id: m.id, ...reply }, transfer);
+      } catch (e) {
+        port.post({ id: m.id, error: SeglensError.from(e).toJSON() });
+      }
+    });
   });
   port.post({ ready: true });
 })();

@@ -144,6 +144,10 @@ test('a split inside a quoted field, a small file and JSON are read in one pass,
     assert.ok(quoted.length > 2 * minPartBytes);
     await assert.rejects(pool.load(new TextEncoder().encode('just one line'), {}), (e) => typeof /** @type {any} */ (e).code === 'string');
     await assert.rejects(pool.segment({ k: 0 }), (e) => /** @type {any} */ (e).code === 'bad_params');
+    // A failed load or segment leaves the pool usable.
+    const again = eventLog(20_000);
+    assert.equal((await pool.load(again, {})).parts, 2);
+    assert.equal((await pool.segment({ k: 3, seed: 2 })).reportJson, segmentSync(again, { k: 3, seed: 2 }).reportJson);
   } finally {
     pool.dispose();
   }
