@@ -264,6 +264,9 @@ const md = [
   '|---|---|---|',
   ...rows.map((r) => `| ${r.join(' | ')} |`),
   '',
+  'Timings on this shared VM vary by up to ±30 % between runs and between days: compare the rows of one run, not',
+  'figures from different runs.',
+  '',
   'A 5-million-event run (Chromium and pandas): [benchmarks-5m.md](benchmarks-5m.md).',
   '',
 ].join('\n');
