@@ -46,4 +46,8 @@ fn main() {
     let Ok(loaded) = Segmenter::load(&bytes, &opts) else { return };
     let (t, n) = best(&|| loaded.features_table(&opts).map(|f| f.ids.len()).unwrap_or(0));
     println!("native per-customer features: {t:.3} s ({n} customers)");
+    // The whole segmentation of the loaded log (features, preparation, k-means, validation, explanations).
+    let seg = Options { k: seglens::KChoice::Fixed(4.0), ..opts.clone() };
+    let (t, n) = best(&|| loaded.segment(&seg).map(|s| s.report.segments.len()).unwrap_or(0));
+    println!("native segment (k = 4): {t:.3} s ({n} segments)");
 }

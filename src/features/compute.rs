@@ -26,8 +26,9 @@ pub struct CustomerFeatures {
     pub revenue: Vec<f64>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Default)]
 enum Kind {
+    #[default]
     Other,
     Purchase,
     Refund,
@@ -81,6 +82,53 @@ struct Acc {
     previous: f64,
 }
 
+/// Rows per batch of customers in [`customer_features`].
+const BATCH_ROWS: usize = 1 << 20;
+
+/// One row of a batch of customers: what the per-customer pass reads.
+#[derive(Clone, Copy, Default)]
+struct Row {
+    time: i64,
+    revenue: f64,
+    /// 0 when the log has no event column (`has_events` guards its use); likewise `order`.
+    event: u32,
+    order: u32,
+    kind: Kind,
+}
+
+/// Copies the rows of `customers` out of the log, grouped by customer (each
+/// customer's rows in input order). A customer's rows are scattered across a
+/// log in time order; reading them where they lie would be a cache miss per
+/// column per row. Copying them batch by batch (one sequential pass over the
+/// log each, writes scattered within the batch) makes the per-customer pass
+/// read memory in order, and bounds the copy at `BATCH_ROWS` rows however
+/// long the log.
+fn gather(
+    out: &mut Vec<Row>,
+    log: &EventLog,
+    start: &[usize],
+    customers: std::ops::Range<usize>,
+    kind_of: &dyn Fn(usize) -> Kind,
+) {
+    let base = start.get(customers.start).copied().unwrap_or(0);
+    out.clear();
+    out.resize(start.get(customers.end).copied().unwrap_or(base) - base, Row::default());
+    let mut fill: Vec<usize> = start.get(customers.clone()).unwrap_or_default().iter().map(|s| s - base).collect();
+    for (i, &c) in log.customer.iter().enumerate() {
+        let Some(slot) = (c as usize).checked_sub(customers.start).and_then(|k| fill.get_mut(k)) else { continue };
+        if let Some(r) = out.get_mut(*slot) {
+            *r = Row {
+                time: log.time.get(i).copied().unwrap_or(0),
+                revenue: log.revenue.get(i).copied().unwrap_or(0.0),
+                event: log.event.get(i).copied().unwrap_or(0),
+                order: log.order.get(i).copied().unwrap_or(0),
+                kind: kind_of(i),
+            };
+        }
+        *slot += 1;
+    }
+}
+
 /// Computes every feature for every customer of `log`.
 ///
 /// ```
@@ -94,6 +142,16 @@ struct Acc {
 /// assert_eq!(f.table.values[[1, col("recency_days")]], 4.0); // as_of = 2024-01-06
 /// ```
 pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<CustomerFeatures, OptionsError> {
+    features_in_batches(log, opts, BATCH_ROWS)
+}
+
+/// [`customer_features`] with customers' rows copied `batch_rows` at a time
+/// (the result does not depend on it).
+fn features_in_batches(
+    log: &EventLog,
+    opts: &FeatureOptions,
+    batch_rows: usize,
+) -> Result<CustomerFeatures, OptionsError> {
     let n = log.len();
     let last_event = log.time.iter().copied().max().unwrap_or(0);
     let as_of = match &opts.as_of {
@@ -146,7 +204,7 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
         }
     };
 
-    // Group rows by customer, keeping input order, then sort each group by time.
+    // Rows per customer: customer c's rows are rows start[c]..start[c + 1] of the grouped order.
     let n_cust = log.ids.len();
     let mut start = vec![0usize; n_cust + 1];
     for &c in &log.customer {
@@ -154,12 +212,6 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     }
     for i in 0..n_cust {
         start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut order = vec![0usize; n];
-    for (i, &c) in log.customer.iter().enumerate() {
-        order[fill[c as usize]] = i;
-        fill[c as usize] += 1;
     }
 
     // Top events by total count, ties by first appearance.
@@ -213,137 +265,148 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
     let (mut after, mut unborn) = (0u64, 0u64);
     let mut rows: Vec<usize> = Vec::new();
     let mut event_counts = vec![0f64; log.event_names.len()];
-    for c in 0..n_cust {
-        rows.clear();
-        rows.extend_from_slice(&order[start[c]..start[c + 1]]);
-        // Logs are usually in time order already: check before sorting.
-        if !rows.is_sorted_by_key(|&i| log.time[i]) {
-            crate::sorting::sort_indices(&mut rows, &|a, b| log.time[a].cmp(&log.time[b]));
+    let mut batch: Vec<Row> = Vec::new();
+    let mut next = 0;
+    while next < n_cust {
+        // The next customers whose rows fit a batch (at least one customer).
+        let c0 = next;
+        next += 1;
+        while next < n_cust && start[next + 1] - start[c0] <= batch_rows {
+            next += 1;
         }
-        let before = rows.len();
-        rows.retain(|&i| log.time[i] <= as_of);
-        after += (before - rows.len()) as u64;
-        let Some(&first_row) = rows.first() else {
-            unborn += 1;
-            continue;
-        };
-        let mut a = Acc { first: log.time[first_row], ..Acc::default() };
-        event_counts.iter_mut().for_each(|v| *v = 0.0);
-        let mut session_start = i64::MIN;
-        let mut prev = i64::MIN;
-        purchases.clear();
-        for &i in &rows {
-            let t = log.time[i];
-            a.last = t;
-            let kind = row_kind(i);
-            let rev = log.revenue.get(i).copied().unwrap_or(0.0);
-            if kind == Kind::Purchase {
-                a.last_purchase = Some(t);
+        gather(&mut batch, log, &start, c0..next, &row_kind);
+        for c in c0..next {
+            let base = start[c0];
+            rows.clear();
+            rows.extend(start[c] - base..start[c + 1] - base);
+            let time = |j: usize| batch[j].time;
+            // Logs are usually in time order already: check before sorting.
+            if !rows.is_sorted_by_key(|&j| time(j)) {
+                crate::sorting::sort_indices(&mut rows, &|a, b| time(a).cmp(&time(b)));
             }
-            if t <= window_start {
+            let before = rows.len();
+            rows.retain(|&j| time(j) <= as_of);
+            after += (before - rows.len()) as u64;
+            let Some(&first_row) = rows.first() else {
+                unborn += 1;
                 continue;
-            }
-            match kind {
-                Kind::Purchase => {
-                    if opts.clv {
-                        purchases.push((t.div_euclid(DAY), rev));
+            };
+            let mut a = Acc { first: time(first_row), ..Acc::default() };
+            event_counts.iter_mut().for_each(|v| *v = 0.0);
+            let mut session_start = i64::MIN;
+            let mut prev = i64::MIN;
+            purchases.clear();
+            for &j in &rows {
+                let Row { time: t, revenue: rev, event, order, kind } = batch[j];
+                a.last = t;
+                if kind == Kind::Purchase {
+                    a.last_purchase = Some(t);
+                }
+                if t <= window_start {
+                    continue;
+                }
+                match kind {
+                    Kind::Purchase => {
+                        if opts.clv {
+                            purchases.push((t.div_euclid(DAY), rev));
+                        }
+                        a.purchase_times.push(t);
+                        a.purchase_rows += 1.0;
+                        if !log.order.is_empty() {
+                            a.orders.push(order);
+                        }
+                        a.gross += rev;
+                        a.net += rev;
                     }
-                    a.purchase_times.push(t);
-                    a.purchase_rows += 1.0;
-                    if let Some(&o) = log.order.get(i) {
-                        a.orders.push(o);
+                    Kind::Refund => {
+                        a.refunds += 1.0;
+                        a.net -= rev.abs();
                     }
-                    a.gross += rev;
-                    a.net += rev;
+                    Kind::Other => {}
                 }
-                Kind::Refund => {
-                    a.refunds += 1.0;
-                    a.net -= rev.abs();
+                a.events += 1.0;
+                a.days.push(t.div_euclid(DAY));
+                if has_events {
+                    a.distinct.push(event);
+                    event_counts[event as usize] += 1.0;
                 }
-                Kind::Other => {}
-            }
-            a.events += 1.0;
-            a.days.push(t.div_euclid(DAY));
-            if let Some(&e) = log.event.get(i) {
-                a.distinct.push(e);
-                event_counts[e as usize] += 1.0;
-            }
-            if t > as_of - trend_w {
-                a.recent += 1.0;
-            } else if t > as_of - 2 * trend_w {
-                a.previous += 1.0;
-            }
-            if prev == i64::MIN || t - prev > gap {
-                if prev != i64::MIN {
-                    a.session_secs += (prev - session_start) as f64;
+                if t > as_of - trend_w {
+                    a.recent += 1.0;
+                } else if t > as_of - 2 * trend_w {
+                    a.previous += 1.0;
                 }
-                a.sessions += 1.0;
-                session_start = t;
+                if prev == i64::MIN || t - prev > gap {
+                    if prev != i64::MIN {
+                        a.session_secs += (prev - session_start) as f64;
+                    }
+                    a.sessions += 1.0;
+                    session_start = t;
+                }
+                prev = t;
             }
-            prev = t;
-        }
-        if prev != i64::MIN {
-            a.session_secs += (prev - session_start) as f64;
-        }
-        a.days.dedup();
-        a.distinct.sort_unstable();
-        a.distinct.dedup();
-        let orders = if log.order.is_empty() {
-            a.purchase_rows
-        } else {
-            a.orders.sort_unstable();
-            a.orders.dedup();
-            a.orders.len() as f64
-        };
-        let row_start = flat.len();
-        flat.push(whole_days(a.last_purchase.unwrap_or(a.first), as_of));
-        flat.push(whole_days(a.last, as_of));
-        flat.push(whole_days(a.first, as_of));
-        flat.push(orders);
-        if has_revenue {
-            flat.push(a.net);
-            flat.push(if orders > 0.0 { a.gross / orders } else { 0.0 });
-        }
-        if any_refund {
-            flat.push(a.refunds);
-        }
-        flat.push(a.events);
-        flat.push(a.days.len() as f64);
-        if has_events {
-            flat.push(a.distinct.len() as f64);
-        }
-        if !date_only {
-            let minutes = a.session_secs / 60.0;
-            flat.push(a.sessions);
-            flat.push(minutes);
-            flat.push(if a.sessions > 0.0 { minutes / a.sessions } else { 0.0 });
-            flat.push(if a.sessions > 0.0 { a.events / a.sessions } else { 0.0 });
-        }
-        a.purchase_times.dedup();
-        flat.push(match (a.purchase_times.first(), a.purchase_times.last()) {
-            (Some(&f), Some(&l)) if a.purchase_times.len() >= 2 => {
-                (l - f) as f64 / DAY as f64 / (a.purchase_times.len() - 1) as f64
+            if prev != i64::MIN {
+                a.session_secs += (prev - session_start) as f64;
             }
-            _ => f64::NAN,
-        });
-        let total = a.recent + a.previous;
-        flat.push(if total > 0.0 { (a.recent - a.previous) / total } else { 0.0 });
-        debug_assert_eq!(flat.len() - row_start, fixed);
-        if has_events {
-            for &e in &top {
-                flat.push(event_counts[e]);
+            a.days.dedup();
+            a.distinct.sort_unstable();
+            a.distinct.dedup();
+            let orders = if log.order.is_empty() {
+                a.purchase_rows
+            } else {
+                a.orders.sort_unstable();
+                a.orders.dedup();
+                a.orders.len() as f64
+            };
+            let row_start = flat.len();
+            flat.push(whole_days(a.last_purchase.unwrap_or(a.first), as_of));
+            flat.push(whole_days(a.last, as_of));
+            flat.push(whole_days(a.first, as_of));
+            flat.push(orders);
+            if has_revenue {
+                flat.push(a.net);
+                flat.push(if orders > 0.0 { a.gross / orders } else { 0.0 });
             }
-            for &e in &top {
-                flat.push(f64::from(event_counts[e] > 0.0));
+            if any_refund {
+                flat.push(a.refunds);
             }
+            flat.push(a.events);
+            flat.push(a.days.len() as f64);
+            if has_events {
+                flat.push(a.distinct.len() as f64);
+            }
+            if !date_only {
+                let minutes = a.session_secs / 60.0;
+                flat.push(a.sessions);
+                flat.push(minutes);
+                flat.push(if a.sessions > 0.0 { minutes / a.sessions } else { 0.0 });
+                flat.push(if a.sessions > 0.0 { a.events / a.sessions } else { 0.0 });
+            }
+            a.purchase_times.dedup();
+            flat.push(match (a.purchase_times.first(), a.purchase_times.last()) {
+                (Some(&f), Some(&l)) if a.purchase_times.len() >= 2 => {
+                    (l - f) as f64 / DAY as f64 / (a.purchase_times.len() - 1) as f64
+                }
+                _ => f64::NAN,
+            });
+            let total = a.recent + a.previous;
+            flat.push(if total > 0.0 { (a.recent - a.previous) / total } else { 0.0 });
+            debug_assert_eq!(flat.len() - row_start, fixed);
+            if has_events {
+                for &e in &top {
+                    flat.push(event_counts[e]);
+                }
+                for &e in &top {
+                    flat.push(f64::from(event_counts[e] > 0.0));
+                }
+            }
+            if opts.clv {
+                flat.extend(std::iter::repeat_n(f64::NAN, names.len() - clv_at));
+                summaries.push(crate::clv::summarise(&purchases, as_of.div_euclid(DAY)));
+            }
+            ids.push(log.ids[c].clone());
+            customer_index.push(c as u32);
+            revenue.push(a.gross);
         }
-        if opts.clv {
-            flat.extend(std::iter::repeat_n(f64::NAN, names.len() - clv_at));
-            summaries.push(crate::clv::summarise(&purchases, as_of.div_euclid(DAY)));
-        }
-        ids.push(log.ids[c].clone());
-        customer_index.push(c as u32);
-        revenue.push(a.gross);
     }
     if after > 0 {
         warnings
@@ -392,4 +455,52 @@ pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<Custom
         warnings: std::mem::take(&mut warnings as &mut Warnings),
     };
     Ok(CustomerFeatures { table, as_of, default_features, customer_index, revenue })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Copying customers' rows in small batches gives exactly the features of one batch:
+        /// logs out of time order, refunds, order ids, events after `as_of`.
+        #[test]
+        fn batches_do_not_change_the_features(
+            rows in prop::collection::vec((0u32..9, 0i64..40, 0u32..4, -50i32..200, 0u32..6), 1..300),
+            as_of_day in prop::option::of(5i64..45),
+            batch in 1usize..40,
+            clv in prop::sample::select(vec![false, false, false, true]),
+        ) {
+            let n_cust = rows.iter().map(|r| r.0).max().unwrap_or(0) as usize + 1;
+            let log = EventLog {
+                ids: (0..n_cust).map(|c| format!("c{c}")).collect(),
+                customer: rows.iter().map(|r| r.0).collect(),
+                time: rows.iter().map(|r| r.1 * 5_000).collect(),
+                event: rows.iter().map(|r| r.2).collect(),
+                event_names: ["view", "purchase", "refund", "search"].map(String::from).to_vec(),
+                revenue: rows.iter().map(|r| f64::from(r.3) / 4.0).collect(),
+                order: rows.iter().map(|r| r.4).collect(),
+                ..EventLog::default()
+            };
+            let opts = FeatureOptions {
+                as_of: as_of_day.map(|d| crate::ingest::time::format_date(d * 5_000)),
+                clv,
+                ..FeatureOptions::default()
+            };
+            let whole = features_in_batches(&log, &opts, usize::MAX);
+            let batched = features_in_batches(&log, &opts, batch);
+            match (whole, batched) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(&a.table.ids, &b.table.ids);
+                    let bits = |f: &CustomerFeatures| f.table.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    prop_assert_eq!(bits(&a), bits(&b));
+                    prop_assert_eq!(a.customer_index, b.customer_index);
+                    prop_assert_eq!(a.table.warnings.items, b.table.warnings.items);
+                }
+                (a, b) => prop_assert_eq!(a.is_ok(), b.is_ok()),
+            }
+        }
+    }
 }

@@ -248,7 +248,7 @@ impl CsvEventStream {
                 let fields = Fields { data: text, ends };
                 match &mut self.phase {
                     Phase::Building(b) => {
-                        b.add_at(record_line, &fields);
+                        b.add_at(&record_line, &fields);
                         return Ok(());
                     }
                     Phase::NotEvents => return Ok(()),
@@ -265,7 +265,7 @@ impl CsvEventStream {
                     .collect();
                 let record = StringRecord::from(fields);
                 if let Phase::Building(b) = &mut self.phase {
-                    b.add_at(record_line, &record);
+                    b.add_at(&record_line, &record);
                     return Ok(());
                 }
                 record

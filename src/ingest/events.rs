@@ -480,13 +480,13 @@ impl LogBuilder {
 
     /// Adds one data row (or skips it, with a warning naming `line`).
     pub fn add<C: Cells>(&mut self, line: u64, f: &C) {
-        self.add_at(|| line, f);
+        self.add_at(&|| line, f);
     }
 
     /// [`LogBuilder::add`] with the line worked out only for a row that is
     /// skipped (the CSV reader counts the line feeds inside a record to
     /// number it, work a usable row does not need).
-    pub fn add_at<C: Cells>(&mut self, line: impl Fn() -> u64, f: &C) {
+    pub fn add_at<C: Cells>(&mut self, line: &dyn Fn() -> u64, f: &C) {
         self.log.rows_read += 1;
         if f.count() != self.width {
             return self.skip(line(), format!("expected {} fields, found {}; row skipped", self.width, f.count()));
