@@ -28,11 +28,11 @@ const MIN_PART = 8 << 20;
 /**
  * @typedef {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[], workers?: number }} ParallelOptions
  * @typedef {{ labels: Uint32Array, centroids: Float64Array, inertia: number, n_iter: number, converged: boolean, workers: number }} ParallelResult
- * @typedef {{ ask: (m: Record<string, unknown>, transfer?: Transferable[]) => Promise<any>, terminate: () => void }} PoolWorker
+ * @typedef {{ ask: (m: Record<string, unknown>, transfer?: Transferable[], onProgress?: (p: { done: number, rows: number }) => void) => Promise<any>, terminate: () => void }} PoolWorker
  * @typedef {{ customers: number, parts: number }} Loaded  `parts`: how many workers parsed the input (1: read in one pass)
  * @typedef {{
  *   workers: number,
- *   load: (input: Blob | Uint8Array, options?: import('./types').Options) => Promise<Loaded>,
+ *   load: (input: Blob | Uint8Array, options?: import('./types').Options, onProgress?: (p: import('./types').Progress) => void) => Promise<Loaded>,
  *   segment: (options?: import('./types').Options) => Promise<import('./types').Result>,
  *   kmeans: (data: Float64Array | number[], d: number, options: Omit<ParallelOptions, 'workers'>) => Promise<ParallelResult>,
  *   dispose: () => void,
@@ -91,7 +91,7 @@ export async function createPool(options = {}) {
   };
   return {
     workers: size,
-    load: (input, opts = {}) => enqueue(() => loadOn(pool, input, opts, options.minPartBytes ?? MIN_PART)),
+    load: (input, opts = {}, onProgress) => enqueue(() => loadOn(pool, input, opts, options.minPartBytes ?? MIN_PART, onProgress)),
     segment: (opts = {}) => enqueue(async () => (await pool[0].ask({ type: 'segment', options: opts })).result),
     kmeans: (data, d, opts) => enqueue(() => runOn(pool, data, d, opts)),
     dispose: () => {
@@ -111,11 +111,24 @@ export const createKMeansPool = createPool;
  * @param {Blob | Uint8Array} input
  * @param {import('./types').Options} options
  * @param {number} minPart
+ * @param {(p: import('./types').Progress) => void} [onProgress]  bytes and rows read, over all parts
  * @returns {Promise<Loaded>}
  */
-async function loadOn(workers, input, options, minPart) {
+async function loadOn(workers, input, options, minPart, onProgress) {
   const size = input instanceof Uint8Array ? input.byteLength : input.size;
   const first = workers[0];
+  /** Bytes and rows read per part, summed for the page. */
+  const done = new Map();
+  const progress = (/** @type {number} */ part) => (/** @type {{ done: number, rows: number }} */ p) => {
+    done.set(part, p);
+    let bytes = 0;
+    let rows = 0;
+    done.forEach((v) => {
+      bytes += v.done;
+      rows += v.rows;
+    });
+    onProgress?.({ stage: 'parse', done: bytes, total: size, rows });
+  };
   const count = Math.max(1, Math.min(workers.length, Math.floor(size / Math.max(1, minPart))));
   const points = count > 1 ? await splitPoints(input, size, count) : [0, size];
   if (points.length > 2) {
@@ -124,7 +137,7 @@ async function loadOn(workers, input, options, minPart) {
       points.slice(1).map((end, i) => {
         const source = input.slice(points[i], end);
         const transfer = source instanceof Uint8Array ? [source.buffer] : [];
-        return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: end - points[i], keep: i === 0 }, transfer);
+        return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: end - points[i], keep: i === 0 }, transfer, progress(i));
       }),
     );
     if (!replies.some((r) => r.declined)) {
@@ -134,7 +147,8 @@ async function loadOn(workers, input, options, minPart) {
       if (merged) return { customers, parts: parts.length + 1 };
     }
   }
-  const { customers } = await first.ask({ type: 'read', source: input, options, size });
+  done.clear();
+  const { customers } = await first.ask({ type: 'read', source: input, options, size }, [], progress(0));
   return { customers, parts: 1 };
 }
 
@@ -282,7 +296,7 @@ async function spawn() {
     post = (m, t) => w.postMessage(m, /** @type {any} */ (t));
     terminate = () => void w.terminate();
   }
-  /** @type {Map<number, { resolve: (v: any) => void, reject: (e: unknown) => void }>} */
+  /** @type {Map<number, { resolve: (v: any) => void, reject: (e: unknown) => void, onProgress?: (p: any) => void }>} */
   const waiting = new Map();
   let next = 1;
   /** @type {(v?: unknown) => void} */
@@ -297,6 +311,7 @@ async function spawn() {
     if (m?.ready) return ready();
     const w = waiting.get(m?.id);
     if (!w) return;
+    if (m.progress) return w.onProgress?.(m.progress);
     waiting.delete(m.id);
     if (m.error) w.reject(SeglensError.from(m.error));
     else w.resolve(m);
@@ -311,11 +326,11 @@ async function spawn() {
   const gone = () => new SeglensError('the seglens pool was disposed during the run', { code: 'cancelled' });
   let dead = false;
   return {
-    ask: (m, transfer = []) =>
+    ask: (m, transfer = [], onProgress) =>
       new Promise((resolve, reject) => {
         if (dead) return reject(gone());
         const id = next++;
-        waiting.set(id, { resolve, reject });
+        waiting.set(id, { resolve, reject, onProgress });
         post({ ...m, id }, transfer);
       }),
     // A run in flight when its pool is disposed rejects instead of waiting forever.

@@ -6,6 +6,7 @@
 //        → { part: { cols, strings, meta } } | { kept: true } | { declined: true }
 //   { type: 'merge', parts, options, size }      → { merged, customers }
 //   { type: 'read', source, options, size }      → { customers }    the whole input in one pass
+//   (while a part or a whole input is read: { id, progress: { done, rows } } every 100 ms and at the end)
 //   { type: 'segment', options }                 → { result }       as segmentSync's
 // k-means: each worker holds one shard of the rows and runs the map step; the first worker also
 // seeds the run and is the coordinator (the reduce step).
@@ -68,18 +69,34 @@ let session = null;
 /** Bytes per push: a source held whole is passed to the Wasm a slice at a time, not copied whole. */
 const CHUNK = 1 << 20;
 
+/** Milliseconds between progress messages. */
+const PROGRESS_MS = 100;
+
 /**
- * Pushes a Blob's stream or a byte array to `push`, chunk by chunk.
+ * Pushes a Blob's stream or a byte array to `push`, chunk by chunk, telling `progress` the bytes
+ * pushed so far (every 100 ms, and once at the end).
  * @param {Blob | Uint8Array} source
  * @param {(chunk: Uint8Array) => void} push
+ * @param {(done: number) => void} progress
  */
-async function feed(source, push) {
+async function feed(source, push, progress) {
+  let done = 0;
+  let last = performance.now();
+  const step = (/** @type {Uint8Array} */ chunk) => {
+    push(chunk);
+    done += chunk.length;
+    if (performance.now() - last >= PROGRESS_MS) {
+      last = performance.now();
+      progress(done);
+    }
+  };
   if (source instanceof Uint8Array) {
-    for (let at = 0; at < source.length; at += CHUNK) push(source.subarray(at, at + CHUNK));
-    return;
+    for (let at = 0; at < source.length; at += CHUNK) step(source.subarray(at, at + CHUNK));
+  } else {
+    const reader = source.stream().getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) step(r.value);
   }
-  const reader = source.stream().getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) push(r.value);
+  progress(done);
 }
 
 /**
@@ -98,8 +115,12 @@ async function freeOnError(obj, use) {
   }
 }
 
-/** @param {any} m @returns {Promise<[Record<string, unknown>, Transferable[]]>} */
-async function handle(m) {
+/**
+ * @param {any} m
+ * @param {(p: { done: number, rows: number }) => void} report  progress of a load, to the page
+ * @returns {Promise<[Record<string, unknown>, Transferable[]]>}
+ */
+async function handle(m, report) {
   const need = (/** @type {unknown} */ v, /** @type {string} */ what) => {
     if (!v) throw new SeglensError(`seglens pool worker: ${what} first`, { code: 'bad_params' });
     return /** @type {any} */ (v);
@@ -112,7 +133,7 @@ async function handle(m) {
       kept = null;
       const loader = wasm.PartLoader.start(m.head, m.options, m.size, m.first);
       if (!loader) return [{ declined: true }, []];
-      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c)));
+      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c), (done) => report({ done, rows: l.rows })));
       const part = loader.finish();
       if (m.keep) {
         kept = part;
@@ -143,7 +164,7 @@ async function handle(m) {
       session?.free();
       session = null;
       const loader = new wasm.Loader(m.options, m.size);
-      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c)));
+      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c), (done) => report({ done, rows: l.rows })));
       const loaded = loader.finish();
       session = loaded;
       return [{ customers: loaded.customers }, []];
@@ -200,7 +221,7 @@ async function handle(m) {
   port.on((m) => {
     turn = turn.then(async () => {
       try {
-        const [reply, transfer] = await handle(m);
+        const [reply, transfer] = await handle(m, (progress) => port.post({ id: m.id, progress }));
         port.post({ id: m.id, ...reply }, transfer);
       } catch (e) {
         port.post({ id: m.id, error: SeglensError.from(e).toJSON() });

@@ -111,8 +111,13 @@ test('a CSV event log loaded on 2 and 3 workers (bytes or a Blob) segments exact
     const pool = await createPool({ workers, minPartBytes });
     try {
       for (const input of [bytes, new Blob([bytes])]) {
-        const loaded = await pool.load(input, {});
+        /** @type {import('../../www/types').Progress[]} */
+        const seen = [];
+        const loaded = await pool.load(input, {}, (p) => seen.push(p));
         assert.equal(loaded.parts, workers, 'split into one part per worker');
+        // Bytes over all parts, never past the size, ending at every byte and every row.
+        assert.ok(seen.every((p, i) => p.stage === 'parse' && p.total === bytes.length && p.done <= p.total && (i === 0 || p.done >= seen[i - 1].done)));
+        assert.deepEqual([seen.at(-1)?.done, seen.at(-1)?.rows], [bytes.length, 90_000]);
         assert.equal(loaded.customers, one.report.customers);
         const r = await pool.segment(options);
         assert.equal(r.reportJson, one.reportJson, `${workers} workers: the one-pass Report`);
