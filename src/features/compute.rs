@@ -82,8 +82,11 @@ struct Acc {
     previous: f64,
 }
 
-/// Rows per batch of customers in [`customer_features`].
-const BATCH_ROWS: usize = 1 << 20;
+/// Batches of customers in [`customer_features`] hold about 1/`BATCHES` of the rows (at least
+/// `MIN_BATCH_ROWS`): the copy then takes about 4 bytes per row of the log, no more than the index
+/// it replaced, for `BATCHES` sequential passes over the log.
+const BATCHES: usize = 8;
+const MIN_BATCH_ROWS: usize = 1 << 18;
 
 /// One row of a batch of customers: what the per-customer pass reads.
 #[derive(Clone, Copy, Default)]
@@ -101,7 +104,7 @@ struct Row {
 /// log in time order; reading them where they lie would be a cache miss per
 /// column per row. Copying them batch by batch (one sequential pass over the
 /// log each, writes scattered within the batch) makes the per-customer pass
-/// read memory in order, and bounds the copy at `BATCH_ROWS` rows however
+/// read memory in order, and bounds the copy at a batch of rows however
 /// long the log.
 fn gather(
     out: &mut Vec<Row>,
@@ -111,8 +114,12 @@ fn gather(
     kind_of: &dyn Fn(usize) -> Kind,
 ) {
     let base = start.get(customers.start).copied().unwrap_or(0);
+    let len = start.get(customers.end).copied().unwrap_or(base) - base;
     out.clear();
-    out.resize(start.get(customers.end).copied().unwrap_or(base) - base, Row::default());
+    // Exactly the batch (the caller sized the buffer for a full batch): `resize` alone would
+    // double the capacity past it.
+    out.reserve_exact(len);
+    out.resize(len, Row::default());
     let mut fill: Vec<usize> = start.get(customers.clone()).unwrap_or_default().iter().map(|s| s - base).collect();
     for (i, &c) in log.customer.iter().enumerate() {
         let Some(slot) = (c as usize).checked_sub(customers.start).and_then(|k| fill.get_mut(k)) else { continue };
@@ -142,7 +149,7 @@ fn gather(
 /// assert_eq!(f.table.values[[1, col("recency_days")]], 4.0); // as_of = 2024-01-06
 /// ```
 pub fn customer_features(log: &EventLog, opts: &FeatureOptions) -> Result<CustomerFeatures, OptionsError> {
-    features_in_batches(log, opts, BATCH_ROWS)
+    features_in_batches(log, opts, (log.len() / BATCHES).max(MIN_BATCH_ROWS))
 }
 
 /// [`customer_features`] with customers' rows copied `batch_rows` at a time
@@ -265,7 +272,7 @@ fn features_in_batches(
     let (mut after, mut unborn) = (0u64, 0u64);
     let mut rows: Vec<usize> = Vec::new();
     let mut event_counts = vec![0f64; log.event_names.len()];
-    let mut batch: Vec<Row> = Vec::new();
+    let mut batch: Vec<Row> = Vec::with_capacity(batch_rows.min(n));
     let mut next = 0;
     while next < n_cust {
         // The next customers whose rows fit a batch (at least one customer).
