@@ -100,6 +100,18 @@ async function feed(source, push, progress) {
 }
 
 /**
+ * Pushes `source` into a Wasm loader (a part's or a whole input's), reporting progress; frees the
+ * loader when reading fails.
+ * @template {{ free: () => void, push: (c: Uint8Array) => void, rows: number }} L
+ * @param {L} loader
+ * @param {Blob | Uint8Array} source
+ * @param {(p: { done: number, rows: number }) => void} report
+ */
+function readInto(loader, source, report) {
+  return freeOnError(loader, (l) => feed(source, (c) => l.push(c), (done) => report({ done, rows: l.rows })));
+}
+
+/**
  * Runs `use` on a Wasm object, freeing it when `use` throws (`use` must not consume the object).
  * @template {{ free: () => void }} T
  * @template R
@@ -133,7 +145,7 @@ async function handle(m, report) {
       kept = null;
       const loader = wasm.PartLoader.start(m.head, m.options, m.size, m.first);
       if (!loader) return [{ declined: true }, []];
-      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c), (done) => report({ done, rows: l.rows })));
+      await readInto(loader, m.source, report);
       const part = loader.finish();
       if (m.keep) {
         kept = part;
@@ -164,7 +176,7 @@ async function handle(m, report) {
       session?.free();
       session = null;
       const loader = new wasm.Loader(m.options, m.size);
-      await freeOnError(loader, (l) => feed(m.source, (c) => l.push(c), (done) => report({ done, rows: l.rows })));
+      await readInto(loader, m.source, report);
       const loaded = loader.finish();
       session = loaded;
       return [{ customers: loaded.customers }, []];

@@ -180,7 +180,7 @@ impl ChunkLoader {
     pub fn new(options: JsValue, size: Option<f64>) -> Result<ChunkLoader, JsValue> {
         let opts = options_from(options)?;
         // JS sizes are non-negative integers below 2^53: exact as u64.
-        let size = size.filter(|s| s.is_finite() && *s >= 0.0).map(|s| s as u64);
+        let size = size.and_then(js_count);
         Ok(ChunkLoader { inner: crate::Loader::new(opts, size).map_err(into_error)? })
     }
 
@@ -341,6 +341,12 @@ pub fn predict(bytes: &[u8], model_json: &str, as_of: Option<String>) -> Result<
         rows_skipped: p.rows_skipped,
     };
     to_js(&out)
+}
+
+/// A size or count from JS (a non-negative integer below 2^53, exact as u64); `None` for NaN,
+/// infinities and negatives.
+fn js_count(v: f64) -> Option<u64> {
+    (v.is_finite() && v >= 0.0).then_some(v as u64)
 }
 
 fn options_from(value: JsValue) -> Result<Options, JsValue> {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{into_error, options_from, Session};
+use super::{into_error, js_count, options_from, Session};
 use crate::ingest::csv_parts::{Merger, PartLog, PartReader};
 use crate::ingest::events::{ColumnInfo, EventLog};
 use crate::report::{Warning, Warnings};
@@ -33,7 +33,7 @@ impl WasmPartLoader {
             return Ok(None);
         }
         let detect = o.input == InputKind::Auto;
-        let size = if size.is_finite() && size > 0.0 { size as u64 } else { 0 };
+        let size = js_count(size).unwrap_or(0);
         let r = PartReader::new(head, &o.event_options(), size, first, detect).map_err(ingest_error)?;
         Ok(r.map(|inner| WasmPartLoader { inner }))
     }
@@ -159,7 +159,7 @@ impl WasmMerger {
     /// `rows`: the rows of all parts (sizes the merged columns once).
     #[wasm_bindgen(constructor)]
     pub fn new(rows: f64) -> WasmMerger {
-        let rows = if rows.is_finite() && rows > 0.0 { rows as usize } else { 0 };
+        let rows = js_count(rows).unwrap_or(0) as usize;
         WasmMerger { inner: Merger::with_rows(rows) }
     }
 
@@ -217,7 +217,7 @@ impl WasmMerger {
     /// the file in one pass). `size`: the whole file's size.
     pub fn finish(self, options: JsValue, size: f64) -> Result<Option<Session>, JsValue> {
         let o = options_from(options)?;
-        let size = if size.is_finite() && size > 0.0 { size as u64 } else { 0 };
+        let size = js_count(size).unwrap_or(0);
         let data = Segmenter::from_parts(self.inner, size, &o).map_err(into_error)?;
         Ok(data.map(|data| Session { data, last: None }))
     }

@@ -35,6 +35,33 @@ pub(super) fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, 
     (best, b1, b2)
 }
 
+/// The largest centre shift, its centre, and the second largest: a row's lower bound drops by
+/// the largest shift of any centre other than its own.
+pub(super) fn two_largest(shift: &[f64]) -> (f64, usize, f64) {
+    let (mut m1, mut a1, mut m2) = (0.0, 0usize, 0.0);
+    for (c, &s) in shift.iter().enumerate() {
+        if s > m1 {
+            m2 = m1;
+            m1 = s;
+            a1 = c;
+        } else if s > m2 {
+            m2 = s;
+        }
+    }
+    (m1, a1, m2)
+}
+
+/// Half the distance from each centre to its nearest other centre: a row closer than that to
+/// its own centre cannot be closer to another.
+pub(super) fn half_gaps(centers: &[f64], k: usize, d: usize) -> Vec<f64> {
+    let centre = |c: usize| centers.get(c * d..(c + 1) * d).unwrap_or_default();
+    (0..k)
+        .map(|c| {
+            0.5 * (0..k).filter(|&o| o != c).map(|o| sq_dist(centre(c), centre(o))).fold(f64::INFINITY, f64::min).sqrt()
+        })
+        .collect()
+}
+
 /// Hamerly iterations from given centres, with Lloyd's stopping rule.
 pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
     let (n, d) = (x.nrows(), x.ncols());
@@ -65,7 +92,6 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     let mut new_centers = vec![0.0; k * d];
     let mut dists = vec![0.0; n];
     let mut shift = vec![0.0; k];
-    let mut half_gap = vec![0.0; k];
     let (mut strict, mut n_iter) = (false, 0);
     for it in 1..=max_iter {
         n_iter = it;
@@ -93,25 +119,8 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
         let stop = shift.iter().map(|s| s * s).sum::<f64>() <= tol;
         changed = 0;
         // Bounds after the move: own centre moved by shift[a]; others by at most the largest other shift.
-        let (mut m1, mut a1, mut m2) = (0.0, 0usize, 0.0);
-        for (c, &s) in shift.iter().enumerate() {
-            if s > m1 {
-                m2 = m1;
-                m1 = s;
-                a1 = c;
-            } else if s > m2 {
-                m2 = s;
-            }
-        }
-        for c in 0..k {
-            let own = &centers[c * d..(c + 1) * d];
-            half_gap[c] = 0.5
-                * (0..k)
-                    .filter(|&o| o != c)
-                    .map(|o| sq_dist(own, &centers[o * d..(o + 1) * d]))
-                    .fold(f64::INFINITY, f64::min)
-                    .sqrt();
-        }
+        let (m1, a1, m2) = two_largest(&shift);
+        let half_gap = half_gaps(&centers, k, d);
         sums.fill(0.0);
         counts.fill(0);
         for (i, p) in data.chunks_exact(d).enumerate() {

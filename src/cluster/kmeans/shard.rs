@@ -12,7 +12,7 @@
 //! number of shards gives its bits.
 
 use super::blocks::{accumulate, block_inertia, zeroed};
-use super::hamerly::{two_nearest, MARGIN};
+use super::hamerly::{half_gaps, two_largest, two_nearest, MARGIN};
 use super::lloyd::{add_assign, sq_dist};
 
 pub use super::blocks::BLOCK;
@@ -86,26 +86,8 @@ impl Shard {
             (0..k).map(|c| sq_dist(centre(&self.centers, d, c), centre(new_centers, d, c)).sqrt()).collect();
         self.centers = new_centers.to_vec();
         // Bounds after the move: own centre moved by shift[a]; others by at most the largest other shift.
-        let (mut m1, mut a1, mut m2) = (0.0, 0usize, 0.0);
-        for (c, &s) in shift.iter().enumerate() {
-            if s > m1 {
-                m2 = m1;
-                m1 = s;
-                a1 = c;
-            } else if s > m2 {
-                m2 = s;
-            }
-        }
-        let half_gap: Vec<f64> = (0..k)
-            .map(|c| {
-                let own = centre(&self.centers, d, c);
-                0.5 * (0..k)
-                    .filter(|&o| o != c)
-                    .map(|o| sq_dist(own, centre(&self.centers, d, o)))
-                    .fold(f64::INFINITY, f64::min)
-                    .sqrt()
-            })
-            .collect();
+        let (m1, a1, m2) = two_largest(&shift);
+        let half_gap = half_gaps(&self.centers, k, d);
         let mut sums = zeroed(self.labels.len(), k, d);
         let mut counts = vec![0u64; k];
         let mut changed = 0;
