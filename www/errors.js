@@ -40,3 +40,15 @@ export class SeglensError extends Error {
     });
   }
 }
+
+/**
+ * A worker's failure as the page sees it. A Wasm trap (out of memory: Rust aborts) leaves the
+ * instance unusable, so it is flagged for the page to replace the worker; data errors are ordinary.
+ * @param {unknown} e
+ * @returns {{ error: SeglensError, trapped: boolean }}
+ */
+export function workerError(e) {
+  if (!(e instanceof WebAssembly.RuntimeError)) return { error: SeglensError.from(e), trapped: false };
+  const message = `the segmentation engine stopped (${e.message}); most likely out of memory: try a smaller file or fewer features`;
+  return { error: new SeglensError(message, { code: 'engine_failed' }), trapped: true };
+}

@@ -290,7 +290,7 @@ async function spawn() {
     terminate = () => w.terminate();
   } else {
     const { Worker: NodeWorker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-    const w = new NodeWorker(new URL('./pool-worker.js', import.meta.url));
+    const w = new NodeWorker(new URL(/* webpackIgnore: true */ './pool-worker.js', import.meta.url));
     on = (f) => w.on('message', f);
     onError = (f) => w.on('error', f);
     post = (m, t) => w.postMessage(m, /** @type {any} */ (t));
@@ -309,6 +309,11 @@ async function spawn() {
   });
   on((m) => {
     if (m?.ready) return ready();
+    if (m?.fatal) {
+      // The worker could not load its Wasm: it is of no use, stop it.
+      terminate();
+      return failed(SeglensError.from(m.fatal));
+    }
     const w = waiting.get(m?.id);
     if (!w) return;
     if (m.progress) return w.onProgress?.(m.progress);

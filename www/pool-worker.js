@@ -22,7 +22,7 @@
 //   { type: 'done', inertia }                    → { done: [n_iter, converged, inertia] }
 // Every reply is { id, ... } or { id, error }.
 
-import { SeglensError } from './errors.js';
+import { SeglensError, workerError } from './errors.js';
 import { segmentSession } from './result.js';
 
 const inNode = typeof self === 'undefined';
@@ -226,7 +226,13 @@ async function handle(m, report) {
 (async () => {
   /** @type {{ on: (f: (m: any) => void) => void, post: (m: unknown, t?: Transferable[]) => void }} */
   const port = inNode ? await nodePort() : browserPort();
-  wasm = inNode ? await nodeWasm() : await browserWasm();
+  try {
+    wasm = inNode ? await nodeWasm() : await browserWasm();
+  } catch (e) {
+    // The pool must hear of it (a rejected promise here raises no error event on the Worker).
+    port.post({ fatal: SeglensError.from(e).toJSON() });
+    return;
+  }
   // One message at a time, in order: a load reading a Blob awaits between chunks, and a message
   // arriving meanwhile (after an error elsewhere in the pool, say) must not interleave with it.
   let turn = Promise.resolve();
@@ -236,7 +242,7 @@ async function handle(m, report) {
         const [reply, transfer] = await handle(m, (progress) => port.post({ id: m.id, progress }));
         port.post({ id: m.id, ...reply }, transfer);
       } catch (e) {
-        port.post({ id: m.id, error: SeglensError.from(e).toJSON() });
+        port.post({ id: m.id, error: workerError(e).error.toJSON() });
       }
     });
   });

@@ -2,6 +2,7 @@
 // happens here so the page never freezes. Protocol (structured clone):
 //   page → worker  { type: 'init', wasm? }               first: where the Wasm is (default: next to this file)
 //   worker → page  { type: 'ready', version }            once, after the Wasm loaded
+//   page → worker  { type: 'free' }                      drop the loaded data (the page loaded elsewhere)
 //   page → worker  { id, type: 'segment', bytes? | file? | host?, options }   none: re-segment the data already loaded;
 //                  a file (Blob) is read with stream(), chunk by chunk, never whole; host: columns from input.js
 //   worker → page  { id, type: 'progress', progress }
@@ -11,7 +12,7 @@
 
 import init from './pkg/seglens.js';
 import { checkWasmVersion, loadKey, loadSession, loadStream, segmentSession, wasmVersion } from './core.js';
-import { SeglensError } from './errors.js';
+import { SeglensError, workerError } from './errors.js';
 import { defaultWasmUrl } from './simd.js';
 
 /** @type {{ postMessage(m: unknown, t?: Transferable[]): void, onmessage: ((e: MessageEvent) => void) | null }} */
@@ -38,6 +39,12 @@ ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
   if (event.data?.type === 'init') return start(event.data.wasm);
   await ready;
   const { id, type, bytes, file, host, options } = event.data ?? {};
+  if (type === 'free') {
+    // The page loaded its data elsewhere (the parallel pool): release this copy.
+    loaded?.session.free();
+    loaded = null;
+    return;
+  }
   if (type !== 'segment') return;
   /** @param {import('./types').Progress} progress */
   const report = (progress) => ctx.postMessage({ id, type: 'progress', progress });
@@ -57,15 +64,9 @@ ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
     progress('done');
     ctx.postMessage({ id, type: 'result', result }, [result.labels.buffer, result.customerFeatures.values.buffer]);
   } catch (e) {
-    // A Wasm trap (out of memory: Rust aborts) leaves the instance unusable: say so, and the
-    // page replaces this worker. Data errors are ordinary replies.
-    const trapped = e instanceof WebAssembly.RuntimeError;
-    const error = trapped
-      ? new SeglensError(`the segmentation engine stopped (${e.message}); most likely out of memory: try a smaller file or fewer features`, { code: 'engine_failed' })
-      : SeglensError.from(e);
-    if (trapped) {
-      loaded = null;
-    }
+    // After a trap the page replaces this worker.
+    const { error, trapped } = workerError(e);
+    if (trapped) loaded = null;
     ctx.postMessage({ id, type: 'error', error: error.toJSON(), fatal: trapped });
   }
 };

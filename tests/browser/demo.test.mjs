@@ -234,21 +234,30 @@ test('cancel during a large file stops the run and leaves the page usable', asyn
   writeFileSync(big, eventLog(8000, 21).rows.map((r) => r.join(',')).join('\n') + '\n');
   await page.selectOption('#k', 'auto');
   await page.locator('#progress').waitFor({ state: 'hidden' });
+  // 22 MB: on a machine with several cores, read by the parallel pool (a worker per core) beside the
+  // page's own worker; on one core, by the page's worker alone.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const pooled = cores > 1;
+  const own = page.workers();
+  assert.equal(own.length, 1, 'the page starts one worker');
+  await page.evaluate(() => delete document.body.dataset.read);
   await page.setInputFiles('#file', big);
   await page.locator('#cancel').waitFor({ state: 'visible' });
-  const busy = page.workers();
-  assert.equal(busy.length, 1, 'one worker does the work');
-  const closed = new Promise((resolve) => busy[0].once('close', () => resolve(true)));
+  // Cancel once the file is being read or segmented: every worker of the run has started.
+  await page.waitForFunction(() => document.body.dataset.read !== undefined || /Finding/.test(document.getElementById('status')?.textContent ?? ''));
+  const busy = pooled ? page.workers().filter((w) => w !== own[0]) : own;
+  assert.equal(busy.length, pooled ? cores : 1, pooled ? 'one pool worker per core' : 'one worker does the work');
+  const closed = Promise.all(busy.map((w) => new Promise((resolve) => w.once('close', () => resolve(true)))));
   await page.click('#cancel');
   await page.locator('#status', { hasText: 'Cancelled' }).waitFor();
   assert.ok(await page.locator('#error').isHidden());
-  // Memory released: the worker holding the parsed file is terminated (its heap and Wasm memory
-  // go with it), and exactly one fresh worker takes its place.
-  assert.equal(await closed, true);
-  for (let i = 0; i < 50 && !(page.workers().length === 1 && page.workers()[0] !== busy[0]); i++) await page.waitForTimeout(100);
+  // Memory released: the workers holding the parsed file are terminated (their heaps and Wasm
+  // memory go with them); the page is left with exactly one worker, a fresh one if it held the file.
+  assert.deepEqual(await closed, busy.map(() => true));
+  for (let i = 0; i < 50 && !(page.workers().length === 1 && (pooled || page.workers()[0] !== own[0])); i++) await page.waitForTimeout(100);
   const after = page.workers();
   assert.equal(after.length, 1);
-  assert.notEqual(after[0], busy[0]);
+  if (!pooled) assert.notEqual(after[0], own[0]);
   // the next run works in the fresh worker
   await page.selectOption('#k', '3');
   await page.setInputFiles('#file', FIXTURE);
@@ -270,7 +279,7 @@ test('a second file while the first is still running: the first is dropped, the 
   assert.match((await page.locator('#cards').textContent()) ?? '', /Customers/);
 });
 
-test('a large file streams into the worker with byte and row progress, and segments as the whole file does', async () => {
+test('a large file streams into the workers with byte and row progress, and segments as the whole file does', async () => {
   const { page } = demo;
   const big = join(tmpdir(), 'seglens-big-events.csv');
   const bytes = new Uint8Array(readFileSync(big));
@@ -294,6 +303,37 @@ test('a large file streams into the worker with byte and row progress, and segme
   assert.deepEqual(shown.memory, { input_bytes: bytes.length, data_bytes: expected.report.memory?.data_bytes });
   assert.ok(shown.memory.data_bytes < bytes.length, 'the parsed columns are smaller than the text');
   assert.equal(readFileSync(path, 'utf8'), expected.reportJson);
+  // Read by the parallel pool where there are several cores (one worker per core beside the page's own).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(page.workers().length, cores > 1 ? cores + 1 : 1);
+  // Changing k re-segments the data the pool holds: no second parse, the same segments as Node's.
+  const parses = await page.getAttribute('body', 'data-parses');
+  await page.selectOption('#k', '4');
+  await page.waitForFunction(() => document.querySelectorAll('#segments-table tbody tr').length === 4 && /Done/.test(document.getElementById('status')?.textContent ?? ''));
+  const four = await segment(bytes, { k: 4, scale: 'standard', seed: 0 });
+  assert.deepEqual(await shownSizes(page), four.report.segments.map((s) => s.size));
+  assert.equal(await page.getAttribute('body', 'data-parses'), parses);
+});
+
+test('a big file still segments when the parallel pool cannot start (its Wasm blocked): one worker reads it', async () => {
+  const other = await openDemo();
+  try {
+    const { page } = other;
+    await page.route('**/seglens_parallel_bg.*.wasm', (route) => route.abort());
+    const big = join(tmpdir(), 'seglens-big-events.csv');
+    await page.selectOption('#k', '3');
+    await page.setInputFiles('#file', big);
+    await page.waitForFunction(() => /Done/.test(document.getElementById('status')?.textContent ?? '') || !document.getElementById('error')?.hidden);
+    assert.ok(await page.locator('#error').isHidden(), await page.locator('#error').textContent() ?? '');
+    const expected = await segment(new Uint8Array(readFileSync(big)), { k: 3, scale: 'standard', seed: 0 });
+    assert.deepEqual(await shownSizes(page), expected.report.segments.map((s) => s.size));
+    assert.ok(other.requests.some((u) => /seglens_parallel_bg/.test(u)), 'the pool tried to start');
+    // the pool's workers are gone; the page's own worker did the work
+    for (let i = 0; i < 50 && page.workers().length !== 1; i++) await page.waitForTimeout(100);
+    assert.equal(page.workers().length, 1);
+  } finally {
+    await other.close();
+  }
 });
 
 test('CSV, TSV, JSON and JSON Lines uploads of the same events give the same segments', async () => {
@@ -363,8 +403,9 @@ test('the page made no request to any other origin and no CSP violation', () => 
   assert.deepEqual(foreign, []);
   const wasm = demo.requests.filter((u) => u.endsWith('.wasm'));
   assert.ok(wasm.length > 0, 'the wasm was loaded from the same origin');
-  // Chromium has Wasm SIMD: the SIMD build is the one fetched, never the scalar one.
-  assert.ok(wasm.every((u) => /seglens_simd_bg\.[0-9a-f]+\.wasm$/.test(u)), wasm.join(', '));
+  // Chromium has Wasm SIMD: the SIMD build is the one fetched, never the scalar one (big files: the
+  // parallel pool's build, SIMD too).
+  assert.ok(wasm.every((u) => /seglens_(simd|parallel)_bg\.[0-9a-f]+\.wasm$/.test(u)), wasm.join(', '));
   // None at all, styles included: the page's CSP allows Observable Plot's own <style> by hash.
   const csp = demo.consoleErrors.filter((m) => /Content Security Policy/i.test(m));
   assert.deepEqual(csp, []);
