@@ -35,9 +35,67 @@ pub(super) fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, 
     (best, b1, b2)
 }
 
+/// [`two_nearest`] for a row whose squared distance to centre `own` is already known (`own_sq`,
+/// from the same [`sq_dist`]): that distance is not computed again, and the answer is the same.
+fn two_nearest_knowing(p: &[f64], centers: &[f64], d: usize, own: usize, own_sq: f64) -> (usize, f64, f64) {
+    let (mut best, mut b1, mut b2) = (0, f64::INFINITY, f64::INFINITY);
+    for (j, c) in centers.chunks_exact(d).enumerate() {
+        let dist = if j == own { own_sq } else { sq_dist(p, c) };
+        if dist < b1 {
+            b2 = b1;
+            b1 = dist;
+            best = j;
+        } else if dist < b2 {
+            b2 = dist;
+        }
+    }
+    (best, b1, b2)
+}
+
+/// The centres' moves as the bounds need them: each centre's shift, and the largest shift, its
+/// centre, and the second largest (a row's lower bound drops by the largest shift of any centre
+/// other than its own), with half the gap from each centre to its nearest other.
+pub(super) struct Moves {
+    pub shift: Vec<f64>,
+    pub largest: (f64, usize, f64),
+    pub half_gap: Vec<f64>,
+}
+
+impl Moves {
+    pub fn new(shift: Vec<f64>, centers: &[f64], k: usize, d: usize) -> Moves {
+        Moves { largest: two_largest(&shift), half_gap: half_gaps(centers, k, d), shift }
+    }
+}
+
+/// One row's Hamerly step after the centres moved: loosens its bounds by the moves and, only
+/// when they no longer prove its centre nearest, tightens the upper bound and then (if still
+/// needed) looks at every centre. Returns whether its label changed.
+#[inline]
+pub(super) fn step_row(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f64, &mut f64)) -> bool {
+    let (label, upper, lower) = row;
+    let a = *label as usize;
+    let (m1, a1, m2) = m.largest;
+    *upper += m.shift.get(a).copied().unwrap_or(f64::INFINITY);
+    *lower -= if a == a1 { m2 } else { m1 };
+    let bound = m.half_gap.get(a).copied().unwrap_or(0.0).max(*lower);
+    if *upper < bound * MARGIN {
+        return false;
+    }
+    let own_sq = sq_dist(p, centers.get(a * d..(a + 1) * d).unwrap_or_default());
+    *upper = own_sq.sqrt();
+    if *upper < bound * MARGIN {
+        return false;
+    }
+    let (j, b1, b2) = two_nearest_knowing(p, centers, d, a, own_sq);
+    *label = j as u32;
+    *upper = b1.sqrt();
+    *lower = b2.sqrt();
+    j != a
+}
+
 /// The largest centre shift, its centre, and the second largest: a row's lower bound drops by
 /// the largest shift of any centre other than its own.
-pub(super) fn two_largest(shift: &[f64]) -> (f64, usize, f64) {
+fn two_largest(shift: &[f64]) -> (f64, usize, f64) {
     let (mut m1, mut a1, mut m2) = (0.0, 0usize, 0.0);
     for (c, &s) in shift.iter().enumerate() {
         if s > m1 {
@@ -53,7 +111,7 @@ pub(super) fn two_largest(shift: &[f64]) -> (f64, usize, f64) {
 
 /// Half the distance from each centre to its nearest other centre: a row closer than that to
 /// its own centre cannot be closer to another.
-pub(super) fn half_gaps(centers: &[f64], k: usize, d: usize) -> Vec<f64> {
+fn half_gaps(centers: &[f64], k: usize, d: usize) -> Vec<f64> {
     let centre = |c: usize| centers.get(c * d..(c + 1) * d).unwrap_or_default();
     (0..k)
         .map(|c| {
@@ -118,27 +176,13 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
         }
         let stop = shift.iter().map(|s| s * s).sum::<f64>() <= tol;
         changed = 0;
-        // Bounds after the move: own centre moved by shift[a]; others by at most the largest other shift.
-        let (m1, a1, m2) = two_largest(&shift);
-        let half_gap = half_gaps(&centers, k, d);
+        let moves = Moves::new(shift.clone(), &centers, k, d);
         sums.fill(0.0);
         counts.fill(0);
-        for (i, p) in data.chunks_exact(d).enumerate() {
-            let a = labels[i] as usize;
-            upper[i] += shift[a];
-            lower[i] -= if a == a1 { m2 } else { m1 };
-            let m = half_gap[a].max(lower[i]);
-            if upper[i] >= m * MARGIN {
-                upper[i] = sq_dist(p, &centers[a * d..(a + 1) * d]).sqrt();
-                if upper[i] >= m * MARGIN {
-                    let (j, b1, b2) = two_nearest(p, &centers, d);
-                    changed += usize::from(j != a);
-                    labels[i] = j as u32;
-                    upper[i] = b1.sqrt();
-                    lower[i] = b2.sqrt();
-                }
-            }
-            blocks::accumulate(&mut sums, &mut counts, p, i, labels[i] as usize, k, d);
+        let rows = data.chunks_exact(d).zip(labels.iter_mut()).zip(upper.iter_mut().zip(lower.iter_mut()));
+        for (i, ((p, label), (up, low))) in rows.enumerate() {
+            changed += usize::from(step_row(p, &centers, d, &moves, (&mut *label, up, low)));
+            blocks::accumulate(&mut sums, &mut counts, p, i, *label as usize, k, d);
         }
         if stop {
             break;

@@ -12,7 +12,7 @@
 //! number of shards gives its bits.
 
 use super::blocks::{accumulate, block_inertia, zeroed};
-use super::hamerly::{half_gaps, two_largest, two_nearest, MARGIN};
+use super::hamerly::{step_row, two_nearest, Moves};
 use super::lloyd::{add_assign, sq_dist};
 
 pub use super::blocks::BLOCK;
@@ -85,9 +85,7 @@ impl Shard {
         let shift: Vec<f64> =
             (0..k).map(|c| sq_dist(centre(&self.centers, d, c), centre(new_centers, d, c)).sqrt()).collect();
         self.centers = new_centers.to_vec();
-        // Bounds after the move: own centre moved by shift[a]; others by at most the largest other shift.
-        let (m1, a1, m2) = two_largest(&shift);
-        let half_gap = half_gaps(&self.centers, k, d);
+        let moves = Moves::new(shift, &self.centers, k, d);
         let mut sums = zeroed(self.labels.len(), k, d);
         let mut counts = vec![0u64; k];
         let mut changed = 0;
@@ -95,20 +93,7 @@ impl Shard {
         let rows =
             data.chunks_exact(d).zip(self.labels.iter_mut()).zip(self.upper.iter_mut().zip(self.lower.iter_mut()));
         for (i, ((p, label), (upper, lower))) in rows.enumerate() {
-            let a = *label as usize;
-            *upper += shift[a];
-            *lower -= if a == a1 { m2 } else { m1 };
-            let m = half_gap[a].max(*lower);
-            if *upper >= m * MARGIN {
-                *upper = sq_dist(p, centre(centers, d, a)).sqrt();
-                if *upper >= m * MARGIN {
-                    let (j, b1, b2) = two_nearest(p, centers, d);
-                    changed += u64::from(j != a);
-                    *label = j as u32;
-                    *upper = b1.sqrt();
-                    *lower = b2.sqrt();
-                }
-            }
+            changed += u64::from(step_row(p, centers, d, &moves, (&mut *label, upper, lower)));
             accumulate(&mut sums, &mut counts, p, i, *label as usize, k, d);
         }
         Partial { sums, counts, changed }
