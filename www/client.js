@@ -184,6 +184,8 @@ export class Segmenter {
       this.segment(original, options, { onProgress: p.onProgress }).then(p.resolve, p.reject);
       return;
     }
+    // Cancelled (or replaced by another run) while the pool started.
+    if (!live()) return;
     try {
       if (input) {
         this.#pooled = true;

@@ -20,7 +20,8 @@
 //   { type: 'absorb', partials } | { type: 'relocate', far }          → { next: [0, centres…] | [1, e] | [2] }
 //   { type: 'centers' }                          → { centers }        the final centres
 //   { type: 'done', inertia }                    → { done: [n_iter, converged, inertia] }
-// Every reply is { id, ... } or { id, error }.
+// Every reply is { id, ... } or { id, error }. Once started: { ready: true }, or { fatal } when its
+// Wasm could not be loaded (the pool then stops it).
 
 import { SeglensError, workerError } from './errors.js';
 import { segmentSession } from './result.js';
@@ -181,8 +182,10 @@ async function handle(m, report) {
       session = loaded;
       return [{ customers: loaded.customers }, []];
     }
-    case 'segment':
-      return [{ result: segmentSession(need(session, 'load'), m.options) }, []];
+    case 'segment': {
+      const result = segmentSession(need(session, 'load'), m.options);
+      return [{ result }, [result.labels.buffer, result.customerFeatures.values.buffer]];
+    }
     case 'rows':
       rows = { data: m.data, d: m.d, firstRow: m.firstRow };
       return [{ ok: true }, []];
