@@ -140,6 +140,12 @@ async function loadOn(workers, input, options, minPart, onProgress) {
         return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: end - points[i], keep: i === 0 }, transfer, progress(i));
       }),
     );
+    // The other workers' parts are now with the first worker (or not needed): their Wasm memory,
+    // grown to hold a part and never given back, goes with them; workers start again when next needed.
+    for (let i = 1; i < replies.length; i++) {
+      workers[i].terminate();
+      workers[i] = lazy(spawn);
+    }
     if (!replies.some((r) => r.declined)) {
       const parts = replies.slice(1).map((r) => r.part);
       const transfer = parts.flatMap((p) => p.cols.map((/** @type {ArrayBufferView} */ c) => c.buffer));
@@ -266,6 +272,27 @@ async function cores() {
   if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) return navigator.hardwareConcurrency;
   const os = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:os');
   return os.availableParallelism?.() ?? os.cpus().length;
+}
+
+/**
+ * A worker started by its first request.
+ * @param {() => Promise<PoolWorker>} start
+ * @returns {PoolWorker}
+ */
+function lazy(start) {
+  /** @type {Promise<PoolWorker> | null} */
+  let worker = null;
+  let dead = false;
+  return {
+    ask: (m, transfer, onProgress) => {
+      if (dead) return Promise.reject(new SeglensError('the seglens pool was disposed during the run', { code: 'cancelled' }));
+      return (worker ??= start()).then((w) => w.ask(m, transfer, onProgress));
+    },
+    terminate: () => {
+      dead = true;
+      worker?.then((w) => w.terminate(), () => {});
+    },
+  };
 }
 
 /**
