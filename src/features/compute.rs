@@ -273,14 +273,12 @@ fn features_in_batches(
     let mut rows: Vec<usize> = Vec::new();
     let mut event_counts = vec![0f64; log.event_names.len()];
     let mut batch: Vec<Row> = Vec::with_capacity(batch_rows.min(n));
-    let mut next = 0;
-    while next < n_cust {
-        // The next customers whose rows fit a batch (at least one customer).
-        let c0 = next;
-        next += 1;
-        while next < n_cust && start[next + 1] - start[c0] <= batch_rows {
-            next += 1;
-        }
+    // Each batch runs in a function of its own, called through a pointer the optimiser cannot see
+    // through (so it is not inlined here): engines that compile Wasm in tiers (V8: baseline code
+    // first, optimised code for functions found hot) switch a function to optimised code only
+    // between calls, so one call over the whole log ran on baseline code throughout (Node: the
+    // first features of a 10M-event log 1.6 s, later ones 1.05 s).
+    let mut each_batch = |c0: usize, next: usize| {
         gather(&mut batch, log, &start, c0..next, &row_kind);
         for c in c0..next {
             let base = start[c0];
@@ -414,6 +412,17 @@ fn features_in_batches(
             customer_index.push(c as u32);
             revenue.push(a.gross);
         }
+    };
+    let each_batch: &mut dyn FnMut(usize, usize) = std::hint::black_box(&mut each_batch);
+    let mut next = 0;
+    while next < n_cust {
+        // The next customers whose rows fit a batch (at least one customer).
+        let c0 = next;
+        next += 1;
+        while next < n_cust && start[next + 1] - start[c0] <= batch_rows {
+            next += 1;
+        }
+        each_batch(c0, next);
     }
     if after > 0 {
         warnings
