@@ -33,6 +33,7 @@ pub mod rng;
 pub mod rules;
 pub mod sorting;
 pub mod stats;
+mod tiers;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use super::{Period, PeriodKey};
 use crate::ingest::events::EventLog;
 use crate::ingest::time::DAY;
+use crate::tiers::in_chunks;
 
 /// What a cohort table counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,41 +74,43 @@ struct ActiveDays {
 
 impl ActiveDays {
     fn collect(log: &EventLog, n_cust: usize, counted: &dyn Fn(usize) -> bool) -> ActiveDays {
-        let events = || {
-            log.customer
-                .iter()
-                .zip(&log.time)
-                .enumerate()
-                .filter(|&(i, _)| counted(i))
-                .map(|(_, (&c, &t))| (c as usize, t.div_euclid(DAY)))
+        // Counted events as (customer, day), a chunk of rows per call (crate::tiers).
+        let rows = log.customer.len().min(log.time.len());
+        let events = |r: std::ops::Range<usize>| {
+            let (cs, ts) = (log.customer.get(r.clone()).unwrap_or(&[]), log.time.get(r.clone()).unwrap_or(&[]));
+            cs.iter().zip(ts).zip(r).filter(|&(_, i)| counted(i)).map(|((&c, &t), _)| (c as usize, t.div_euclid(DAY)))
         };
         let mut last = vec![i64::MIN; n_cust];
         let mut start = vec![0usize; n_cust + 1];
-        for (c, d) in events() {
-            if let (Some(l), Some(n)) = (last.get_mut(c), start.get_mut(c + 1)) {
-                if *l != d {
-                    *l = d;
-                    *n += 1;
+        in_chunks(rows, &mut |r| {
+            for (c, d) in events(r) {
+                if let (Some(l), Some(n)) = (last.get_mut(c), start.get_mut(c + 1)) {
+                    if *l != d {
+                        *l = d;
+                        *n += 1;
+                    }
                 }
             }
-        }
+        });
         for u in 1..start.len() {
             start[u] += start[u - 1];
         }
         let mut days = vec![0i64; start[n_cust]];
         let mut at = start.clone();
         last.fill(i64::MIN);
-        for (c, d) in events() {
-            if let (Some(l), Some(a)) = (last.get_mut(c), at.get_mut(c)) {
-                if *l != d {
-                    *l = d;
-                    if let Some(slot) = days.get_mut(*a) {
-                        *slot = d;
+        in_chunks(rows, &mut |r| {
+            for (c, d) in events(r) {
+                if let (Some(l), Some(a)) = (last.get_mut(c), at.get_mut(c)) {
+                    if *l != d {
+                        *l = d;
+                        if let Some(slot) = days.get_mut(*a) {
+                            *slot = d;
+                        }
+                        *a += 1;
                     }
-                    *a += 1;
                 }
             }
-        }
+        });
         // Sort (when out of order) and de-duplicate each customer's days, compacting to the left.
         let mut w = 0;
         for u in 0..n_cust {

@@ -71,7 +71,7 @@ impl Moves {
 /// when they no longer prove its centre nearest, tightens the upper bound and then (if still
 /// needed) looks at every centre. Returns whether its label changed.
 #[inline]
-pub(super) fn step_row(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f64, &mut f64)) -> bool {
+fn step_row(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f64, &mut f64)) -> bool {
     let (label, upper, lower) = row;
     let a = *label as usize;
     let (m1, a1, m2) = m.largest;
@@ -118,6 +118,36 @@ fn half_gaps(centers: &[f64], k: usize, d: usize) -> Vec<f64> {
             0.5 * (0..k).filter(|&o| o != c).map(|o| sq_dist(centre(c), centre(o))).fold(f64::INFINITY, f64::min).sqrt()
         })
         .collect()
+}
+
+/// Every row's label and bounds.
+pub(super) struct Bounds<'a> {
+    pub labels: &'a mut [u32],
+    pub upper: &'a mut [f64],
+    pub lower: &'a mut [f64],
+}
+
+/// One iteration's pass over the rows: every row's [`step_row`], and the new per-block sums.
+/// Returns how many labels changed. A function of its own, called once per iteration, so V8
+/// runs optimised code after the first iterations (see `crate::tiers`).
+#[inline(never)]
+pub(super) fn pass(
+    data: &[f64],
+    d: usize,
+    centers: &[f64],
+    moves: &Moves,
+    b: Bounds,
+    acc: (&mut [f64], &mut [u64]),
+) -> usize {
+    let (sums, counts) = acc;
+    let k = counts.len();
+    let rows = data.chunks_exact(d).zip(b.labels.iter_mut()).zip(b.upper.iter_mut().zip(b.lower.iter_mut()));
+    let mut changed = 0;
+    for (i, ((p, label), (up, low))) in rows.enumerate() {
+        changed += usize::from(step_row(p, centers, d, moves, (&mut *label, up, low)));
+        blocks::accumulate(sums, counts, p, i, *label as usize, k, d);
+    }
+    changed
 }
 
 /// Hamerly iterations from given centres, with Lloyd's stopping rule.
@@ -175,15 +205,11 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
             break;
         }
         let stop = shift.iter().map(|s| s * s).sum::<f64>() <= tol;
-        changed = 0;
         let moves = Moves::new(shift.clone(), &centers, k, d);
         sums.fill(0.0);
         counts.fill(0);
-        let rows = data.chunks_exact(d).zip(labels.iter_mut()).zip(upper.iter_mut().zip(lower.iter_mut()));
-        for (i, ((p, label), (up, low))) in rows.enumerate() {
-            changed += usize::from(step_row(p, &centers, d, &moves, (&mut *label, up, low)));
-            blocks::accumulate(&mut sums, &mut counts, p, i, *label as usize, k, d);
-        }
+        let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower };
+        changed = pass(data, d, &centers, &moves, bounds, (&mut sums, &mut counts));
         if stop {
             break;
         }

@@ -12,7 +12,7 @@
 //! number of shards gives its bits.
 
 use super::blocks::{accumulate, block_inertia, zeroed};
-use super::hamerly::{step_row, two_nearest, Moves};
+use super::hamerly::{pass, two_nearest, Bounds, Moves};
 use super::lloyd::{add_assign, sq_dist};
 
 pub use super::blocks::BLOCK;
@@ -88,14 +88,8 @@ impl Shard {
         let moves = Moves::new(shift, &self.centers, k, d);
         let mut sums = zeroed(self.labels.len(), k, d);
         let mut counts = vec![0u64; k];
-        let mut changed = 0;
-        let centers = &self.centers[..];
-        let rows =
-            data.chunks_exact(d).zip(self.labels.iter_mut()).zip(self.upper.iter_mut().zip(self.lower.iter_mut()));
-        for (i, ((p, label), (upper, lower))) in rows.enumerate() {
-            changed += u64::from(step_row(p, centers, d, &moves, (&mut *label, upper, lower)));
-            accumulate(&mut sums, &mut counts, p, i, *label as usize, k, d);
-        }
+        let bounds = Bounds { labels: &mut self.labels, upper: &mut self.upper, lower: &mut self.lower };
+        let changed = pass(data, d, &self.centers, &moves, bounds, (&mut sums, &mut counts)) as u64;
         Partial { sums, counts, changed }
     }
 
