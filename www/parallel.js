@@ -22,6 +22,8 @@ import { simdSupported } from './simd.js';
 const BLOCK = 4096;
 /** The file's first bytes, from which every part reader decides the columns (they must hold the header and 1,001 rows). */
 const HEAD = 1 << 20;
+/** Parts at least this big leave their worker holding enough memory to be worth replacing it. */
+const RELEASE_PART = 64 << 20;
 /** Smallest part worth a worker by default: below it, messages and merging cost more than they save. */
 const MIN_PART = 8 << 20;
 
@@ -140,9 +142,12 @@ async function loadOn(workers, input, options, minPart, onProgress) {
         return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: end - points[i], keep: i === 0 }, transfer, progress(i));
       }),
     );
-    // The other workers' parts are now with the first worker (or not needed): their Wasm memory,
-    // grown to hold a part and never given back, goes with them; workers start again when next needed.
+    // The other workers' parts are now with the first worker (or not needed). A worker that read a
+    // big part is replaced (its Wasm memory, grown to hold the part, is never given back otherwise;
+    // the new one starts when next needed); small parts are not worth a new worker's start-up at
+    // the next load.
     for (let i = 1; i < replies.length; i++) {
+      if (points[i + 1] - points[i] < RELEASE_PART) continue;
       workers[i].terminate();
       workers[i] = lazy(spawn);
     }
