@@ -21,18 +21,7 @@ pub(super) const MARGIN: f64 = 1.0 - 1e-9;
 
 /// Nearest and second-nearest centre of `p`: (index, squared distance, second squared distance).
 pub(super) fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
-    let (mut best, mut b1, mut b2) = (0, f64::INFINITY, f64::INFINITY);
-    for (j, c) in centers.chunks_exact(d).enumerate() {
-        let dist = sq_dist(p, c);
-        if dist < b1 {
-            b2 = b1;
-            b1 = dist;
-            best = j;
-        } else if dist < b2 {
-            b2 = dist;
-        }
-    }
-    (best, b1, b2)
+    two_nearest_knowing(p, centers, d, usize::MAX, 0.0)
 }
 
 /// [`two_nearest`] for a row whose squared distance to centre `own` is already known (`own_sq`,
