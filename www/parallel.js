@@ -143,13 +143,12 @@ async function loadOn(workers, input, options, minPart, onProgress) {
       }),
     );
     // The other workers' parts are now with the first worker (or not needed). A worker that read a
-    // big part is replaced (its Wasm memory, grown to hold the part, is never given back otherwise;
-    // the new one starts when next needed); small parts are not worth a new worker's start-up at
-    // the next load.
+    // big part is replaced by a fresh one, started now on the core it frees (its Wasm memory, grown
+    // to hold the part, is never given back otherwise); small parts are not worth a new worker.
     for (let i = 1; i < replies.length; i++) {
       if (points[i + 1] - points[i] < RELEASE_PART) continue;
       workers[i].terminate();
-      workers[i] = lazy(spawn);
+      workers[i] = starting(spawn);
     }
     if (!replies.some((r) => r.declined)) {
       const parts = replies.slice(1).map((r) => r.part);
@@ -280,22 +279,23 @@ async function cores() {
 }
 
 /**
- * A worker started by its first request.
+ * A worker starting now, usable at once: requests wait until it has started.
  * @param {() => Promise<PoolWorker>} start
  * @returns {PoolWorker}
  */
-function lazy(start) {
-  /** @type {Promise<PoolWorker> | null} */
-  let worker = null;
+function starting(start) {
+  const worker = start();
+  // A failed start is reported by the first request that needs the worker.
+  worker.catch(() => {});
   let dead = false;
   return {
     ask: (m, transfer, onProgress) => {
       if (dead) return Promise.reject(new SeglensError('the seglens pool was disposed during the run', { code: 'cancelled' }));
-      return (worker ??= start()).then((w) => w.ask(m, transfer, onProgress));
+      return worker.then((w) => w.ask(m, transfer, onProgress));
     },
     terminate: () => {
       dead = true;
-      worker?.then((w) => w.terminate(), () => {});
+      worker.then((w) => w.terminate(), () => {});
     },
   };
 }
