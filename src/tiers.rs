@@ -12,16 +12,16 @@ use std::ops::Range;
 /// Rows per call: small next to a large log, large next to the cost of a call.
 pub const CHUNK: usize = 1 << 16;
 
-/// Calls `each` on consecutive ranges of `0..n` of at most [`CHUNK`] rows, in order, through a
-/// pointer the optimiser cannot see through (so `each` stays a function of its own).
-pub fn in_chunks(n: usize, each: &mut dyn FnMut(Range<usize>)) {
+/// Calls `each` on every range of `ranges`, in order, through a pointer the optimiser cannot
+/// see through (so `each` stays a function of its own).
+pub fn in_calls(ranges: impl Iterator<Item = Range<usize>>, each: &mut dyn FnMut(Range<usize>)) {
     let each = std::hint::black_box(each);
-    let mut at = 0;
-    while at < n {
-        let end = n.min(at + CHUNK);
-        each(at..end);
-        at = end;
-    }
+    ranges.for_each(each);
+}
+
+/// [`in_calls`] on consecutive ranges of `0..n` of at most [`CHUNK`] rows.
+pub fn in_chunks(n: usize, each: &mut dyn FnMut(Range<usize>)) {
+    in_calls((0..n).step_by(CHUNK).map(|at| at..n.min(at + CHUNK)), each);
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@
 // Wasm could not be loaded (the pool then stops it).
 
 import { SeglensError, workerError } from './errors.js';
-import { segmentSession } from './result.js';
+import { resultTransfer, segmentSession } from './result.js';
 
 const inNode = typeof self === 'undefined';
 /** @type {any} the parallel build's glue, once loaded */
@@ -184,7 +184,7 @@ async function handle(m, report) {
     }
     case 'segment': {
       const result = segmentSession(need(session, 'load'), m.options);
-      return [{ result }, [result.labels.buffer, result.customerFeatures.values.buffer]];
+      return [{ result }, resultTransfer(result)];
     }
     case 'rows':
       rows = { data: m.data, d: m.d, firstRow: m.firstRow };

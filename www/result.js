@@ -26,3 +26,12 @@ export function segmentSession(session, options = {}) {
     throw SeglensError.from(e);
   }
 }
+
+/**
+ * The buffers a worker moves (not copies) when it posts a `Result`.
+ * @param {import('./types').Result} result
+ * @returns {Transferable[]}
+ */
+export function resultTransfer(result) {
+  return [result.labels.buffer, result.customerFeatures.values.buffer];
+}

@@ -12,6 +12,7 @@
 
 import init from './pkg/seglens.js';
 import { checkWasmVersion, loadKey, loadSession, loadStream, segmentSession, wasmVersion } from './core.js';
+import { resultTransfer } from './result.js';
 import { SeglensError, workerError } from './errors.js';
 import { defaultWasmUrl } from './simd.js';
 
@@ -62,7 +63,7 @@ ctx.onmessage = async (/** @type {MessageEvent} */ event) => {
     progress('segment');
     const result = segmentSession(loaded.session, options);
     progress('done');
-    ctx.postMessage({ id, type: 'result', result }, [result.labels.buffer, result.customerFeatures.values.buffer]);
+    ctx.postMessage({ id, type: 'result', result }, resultTransfer(result));
   } catch (e) {
     // After a trap the page replaces this worker.
     const { error, trapped } = workerError(e);

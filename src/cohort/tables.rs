@@ -61,6 +61,13 @@ pub struct CohortReport {
     pub stickiness: Vec<StickinessRow>,
 }
 
+impl CohortReport {
+    /// No activity: every table empty.
+    fn empty(period: Period) -> CohortReport {
+        CohortReport { period, first_time: vec![], recurring: vec![], lifecycle: vec![], stickiness: vec![] }
+    }
+}
+
 /// Every customer's distinct active days, sorted: customer `u`'s are `days[start[u]..start[u + 1]]`.
 ///
 /// Two passes over the log (count, then fill) into one flat array: per-customer vectors cost
@@ -241,13 +248,7 @@ pub fn cohorts(log: &EventLog, opts: &CohortOptions) -> CohortReport {
     let active = ActiveDays::collect(log, n_cust, &counted);
     let span = (0..n_cust).map(|u| active.of(u)).filter_map(|d| Some((*d.first()?, *d.last()?)));
     let Some((first_day, last_day)) = span.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))) else {
-        return CohortReport {
-            period: p,
-            first_time: vec![],
-            recurring: vec![],
-            lifecycle: vec![],
-            stickiness: vec![],
-        };
+        return CohortReport::empty(p);
     };
     let key_of = PeriodOfDay::new(p, first_day, last_day);
     let (first, last) = (key_of.key(first_day), key_of.key(last_day));
@@ -376,13 +377,7 @@ mod tests {
         let first_key = active.iter().filter_map(|v| v.first()).min().copied();
         let last_key = active.iter().filter_map(|v| v.last()).max().copied();
         let (Some(first), Some(last)) = (first_key, last_key) else {
-            return CohortReport {
-                period: p,
-                first_time: vec![],
-                recurring: vec![],
-                lifecycle: vec![],
-                stickiness: vec![],
-            };
+            return CohortReport::empty(p);
         };
         let mut first_members: BTreeMap<PeriodKey, Vec<u32>> = BTreeMap::new();
         let mut recurring_members: BTreeMap<PeriodKey, Vec<u32>> = BTreeMap::new();
