@@ -2,35 +2,69 @@
 //! blocks added in row order. One thread sums this way too, so a parallel run
 //! that splits the rows at block boundaries (`shard.rs`, one shard per
 //! worker) adds the same numbers in the same order: bit-identical centres.
+//!
+//! Inside a block the rows are summed per sub-block of [`SUB`] rows, and a
+//! block's sum is its sub-blocks' sums added in order. The sub-block sums are
+//! kept between Hamerly passes: once k-means settles, a pass changes the
+//! cluster of a few hundred rows in a million, and only the sub-blocks holding
+//! them are summed again (the same rows in the same order, so the same bits);
+//! the rest of the data is not read at all.
 
-use super::lloyd::{add_assign, sq_dist};
+use super::lloyd::add_assign;
+use super::lloyd::sq_dist;
 
-/// Rows per block. Parallel shards start at a multiple of it.
+/// Rows per block: parallel shards start at a multiple of it, and send one sum per block.
 pub const BLOCK: usize = 4096;
 
-/// Adds row `p` (row `i` of its shard) to cluster `j`'s sum in its block.
-#[inline]
-pub fn accumulate(sums: &mut [f64], counts: &mut [u64], p: &[f64], i: usize, j: usize, k: usize, d: usize) {
-    let at = ((i / BLOCK) * k + j) * d;
-    if let (Some(s), Some(c)) = (sums.get_mut(at..at + d), counts.get_mut(j)) {
-        add_assign(s, p);
-        *c += 1;
-    }
-}
+/// Rows per sub-block: the unit a pass sums again when one of its rows changed cluster.
+/// Small enough that a few hundred changed rows leave most of a million rows unread,
+/// large enough that the kept sums (`n / SUB × k × d` numbers) stay a fraction of the data.
+pub const SUB: usize = 256;
 
-/// Zeroed per-block sums for `n` rows.
+/// Per-sub-block sums of rows by cluster (`⌈n / SUB⌉ × k × d`), zeroed.
 pub fn zeroed(n: usize, k: usize, d: usize) -> Vec<f64> {
-    vec![0.0; n.div_ceil(BLOCK) * k * d]
+    vec![0.0; n.div_ceil(SUB) * k * d]
 }
 
-/// Per-block sums and counts of rows by label (Lloyd's M-step).
-pub fn block_sums(data: &[f64], d: usize, labels: &[u32], k: usize) -> (Vec<f64>, Vec<u64>) {
-    let mut sums = zeroed(labels.len(), k, d);
-    let mut counts = vec![0u64; k];
-    for (i, (p, &l)) in data.chunks_exact(d.max(1)).zip(labels).enumerate() {
-        accumulate(&mut sums, &mut counts, p, i, l as usize, k, d);
+/// Sums one sub-block again from its rows (`data`, `labels`: its rows only) into `out` (`k × d`).
+pub fn resum(out: &mut [f64], data: &[f64], labels: &[u32], d: usize) {
+    out.fill(0.0);
+    for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {
+        if let Some(acc) = out.get_mut(l as usize * d..(l as usize + 1) * d) {
+            add_assign(acc, p);
+        }
     }
-    (sums, counts)
+}
+
+/// Every sub-block's sums and the rows per cluster, for the labels given.
+pub fn sub_sums(data: &[f64], d: usize, labels: &[u32], k: usize) -> (Vec<f64>, Vec<u64>) {
+    let mut subs = zeroed(labels.len(), k, d);
+    let rows = data.chunks(SUB * d.max(1)).zip(labels.chunks(SUB));
+    for (out, (x, l)) in subs.chunks_exact_mut((k * d).max(1)).zip(rows) {
+        resum(out, x, l, d);
+    }
+    let mut counts = vec![0u64; k];
+    for &l in labels {
+        if let Some(c) = counts.get_mut(l as usize) {
+            *c += 1;
+        }
+    }
+    (subs, counts)
+}
+
+/// Per-block sums (`⌈rows / BLOCK⌉ × kd`): each block's sub-block sums added in order.
+pub fn block_sums(subs: &[f64], kd: usize) -> Vec<f64> {
+    let per = BLOCK / SUB;
+    let kd = kd.max(1);
+    let mut out = Vec::with_capacity(subs.len() / per + kd);
+    for group in subs.chunks(per * kd) {
+        let mut b = vec![0.0; kd];
+        for s in group.chunks_exact(kd) {
+            add_assign(&mut b, s);
+        }
+        out.extend_from_slice(&b);
+    }
+    out
 }
 
 /// Adds per-block sums (`blocks × out.len()`) in block order into `out`.

@@ -10,7 +10,7 @@
 
 use ndarray::Array2;
 
-use super::blocks;
+use super::blocks::{self, SUB};
 use super::lloyd::{self, update};
 use super::{sq_dist, KMeansModel};
 
@@ -20,7 +20,7 @@ use super::{sq_dist, KMeansModel};
 pub(super) const MARGIN: f64 = 1.0 - 1e-9;
 
 /// Nearest and second-nearest centre of `p`: (index, squared distance, second squared distance).
-pub(super) fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
+fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
     two_nearest_knowing(p, centers, d, usize::MAX, 0.0)
 }
 
@@ -41,45 +41,98 @@ fn two_nearest_knowing(p: &[f64], centers: &[f64], d: usize, own: usize, own_sq:
     (best, b1, b2)
 }
 
-/// The centres' moves as the bounds need them: each centre's shift, and the largest shift, its
-/// centre, and the second largest (a row's lower bound drops by the largest shift of any centre
-/// other than its own), with half the gap from each centre to its nearest other.
+/// How far one centre has moved since the run began, as its rows' bounds need it.
+#[derive(Debug, Clone, Copy)]
+struct Drift {
+    /// The sum of its shifts: a row's distance to it has grown by at most this much.
+    up: f64,
+    /// The sum, over the passes, of the largest shift of any other centre: a row's distance to
+    /// its nearest other centre has shrunk by at most this much.
+    low: f64,
+    /// An upper bound on the rounding in `up` and `low` and in a bound read against them.
+    slack: f64,
+    /// Half the distance to the nearest other centre now.
+    half_gap: f64,
+}
+
+impl Drift {
+    /// For a label that names no centre (never produced; kept so no index can panic): no bound
+    /// holds, so the row is looked at.
+    const LOST: Drift = Drift { up: f64::INFINITY, low: f64::INFINITY, slack: 0.0, half_gap: 0.0 };
+}
+
+/// The centres' moves, accumulated over the passes. A row keeps its bounds relative to its
+/// centre's drift (`upper − up`, `lower + low`, as of when the bounds were last set), so a pass
+/// reads a settled row's bounds but never writes them: once the clustering settles, most rows
+/// are only read, which is most of the memory traffic Hamerly's bounds otherwise cost.
+#[derive(Debug, Clone)]
 pub(super) struct Moves {
-    pub shift: Vec<f64>,
-    pub largest: (f64, usize, f64),
-    pub half_gap: Vec<f64>,
+    per: Vec<Drift>,
+    passes: u32,
 }
 
 impl Moves {
-    pub fn new(shift: Vec<f64>, centers: &[f64], k: usize, d: usize) -> Moves {
-        Moves { largest: two_largest(&shift), half_gap: half_gaps(centers, k, d), shift }
+    pub fn new(k: usize) -> Moves {
+        Moves { per: vec![Drift { up: 0.0, low: 0.0, slack: 0.0, half_gap: 0.0 }; k], passes: 0 }
+    }
+
+    /// Adds one M-step's centre shifts; `centers` are the centres after it.
+    pub fn advance(&mut self, shift: &[f64], centers: &[f64], d: usize) {
+        let (m1, a1, m2) = two_largest(shift);
+        self.passes += 1;
+        // Each of the `passes` additions into `up` and `low` rounds by at most EPSILON / 2 of the
+        // total, and a bound read against them (`stored + up`) by a few more: a generous multiple
+        // keeps every bound a true bound, so a row is never skipped wrongly (it only costs a look).
+        let rounding = f64::from(2 * self.passes + 8) * f64::EPSILON;
+        let half = half_gaps(centers, self.per.len(), d);
+        for (c, ((m, &s), h)) in self.per.iter_mut().zip(shift).zip(half).enumerate() {
+            m.up += s;
+            m.low += if c == a1 { m2 } else { m1 };
+            m.slack = rounding * (m.up + m.low);
+            m.half_gap = h;
+        }
+    }
+
+    fn of(&self, c: usize) -> Drift {
+        self.per.get(c).copied().unwrap_or(Drift::LOST)
     }
 }
 
-/// One row's Hamerly step after the centres moved: loosens its bounds by the moves and, only
+/// One row's Hamerly step after the centres moved: reads its bounds against the drifts and, only
 /// when they no longer prove its centre nearest, tightens the upper bound and then (if still
 /// needed) looks at every centre. Returns whether its label changed.
 #[inline]
 fn step_row(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f64, &mut f64)) -> bool {
     let (label, upper, lower) = row;
     let a = *label as usize;
-    let (m1, a1, m2) = m.largest;
-    *upper += m.shift.get(a).copied().unwrap_or(f64::INFINITY);
-    *lower -= if a == a1 { m2 } else { m1 };
-    let bound = m.half_gap.get(a).copied().unwrap_or(0.0).max(*lower);
-    if *upper < bound * MARGIN {
+    let c = m.of(a);
+    let bound = larger(c.half_gap, *lower - c.low - c.slack) * MARGIN;
+    if *upper + c.up + c.slack < bound {
         return false;
     }
     let own_sq = sq_dist(p, centers.get(a * d..(a + 1) * d).unwrap_or_default());
-    *upper = own_sq.sqrt();
-    if *upper < bound * MARGIN {
+    let own = own_sq.sqrt();
+    if own < bound {
+        *upper = own - c.up;
         return false;
     }
     let (j, b1, b2) = two_nearest_knowing(p, centers, d, a, own_sq);
+    let cj = m.of(j);
     *label = j as u32;
-    *upper = b1.sqrt();
-    *lower = b2.sqrt();
+    *upper = b1.sqrt() - cj.up;
+    *lower = b2.sqrt() + cj.low;
     j != a
+}
+
+/// The larger of two bounds. Not `f64::max`: its NaN rule is not Wasm's `f64.max`, so in Wasm
+/// it is a call, once per row per pass.
+#[inline]
+fn larger(a: f64, b: f64) -> f64 {
+    if b > a {
+        b
+    } else {
+        a
+    }
 }
 
 /// The largest centre shift, its centre, and the second largest: a row's lower bound drops by
@@ -116,9 +169,12 @@ pub(super) struct Bounds<'a> {
     pub lower: &'a mut [f64],
 }
 
-/// One iteration's pass over the rows: every row's [`step_row`], and the new per-block sums.
-/// Returns how many labels changed. A function of its own, called once per iteration, so V8
-/// runs optimised code after the first iterations (see `crate::tiers`).
+/// One iteration's pass over the rows: every row's [`step_row`], the rows per cluster (`counts`,
+/// kept up to date from the previous pass's), and the
+/// sums of the sub-blocks where a row changed cluster (`subs` holds every sub-block's sums from
+/// the passes before; the others stay as they are, see `blocks.rs`). Returns how many labels
+/// changed. A function of its own, called once per iteration, so V8 runs optimised code after
+/// the first iterations (see `crate::tiers`).
 #[inline(never)]
 pub(super) fn pass(
     data: &[f64],
@@ -128,15 +184,45 @@ pub(super) fn pass(
     b: Bounds,
     acc: (&mut [f64], &mut [u64]),
 ) -> usize {
-    let (sums, counts) = acc;
-    let k = counts.len();
-    let rows = data.chunks_exact(d).zip(b.labels.iter_mut()).zip(b.upper.iter_mut().zip(b.lower.iter_mut()));
+    let (subs, counts) = acc;
+    let kd = counts.len() * d;
+    let bounds = b.labels.chunks_mut(SUB).zip(b.upper.chunks_mut(SUB).zip(b.lower.chunks_mut(SUB)));
     let mut changed = 0;
-    for (i, ((p, label), (up, low))) in rows.enumerate() {
-        changed += usize::from(step_row(p, centers, d, moves, (&mut *label, up, low)));
-        blocks::accumulate(sums, counts, p, i, *label as usize, k, d);
+    for ((x, (labels, (upper, lower))), out) in data.chunks(SUB * d).zip(bounds).zip(subs.chunks_exact_mut(kd.max(1))) {
+        let rows = x.chunks_exact(d).zip(labels.iter_mut()).zip(upper.iter_mut().zip(lower.iter_mut()));
+        let mut moved = 0;
+        for ((p, label), (up, low)) in rows {
+            let was = *label as usize;
+            if step_row(p, centers, d, moves, (&mut *label, up, low)) {
+                moved += 1;
+                // Counts follow the labels that changed, not a count of every row every pass.
+                if let Some(c) = counts.get_mut(was) {
+                    *c = c.saturating_sub(1);
+                }
+                if let Some(c) = counts.get_mut(*label as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        if moved > 0 {
+            blocks::resum(out, x, labels, d);
+        }
+        changed += moved;
     }
     changed
+}
+
+/// Every row's nearest and second-nearest centre, as the bounds' starting values, with the
+/// rows per cluster and every sub-block's sums: the first pass, for one thread and each shard.
+pub(super) fn first_pass(data: &[f64], d: usize, centers: &[f64], b: Bounds) -> (Vec<f64>, Vec<u64>) {
+    let rows = data.chunks_exact(d).zip(b.labels.iter_mut()).zip(b.upper.iter_mut().zip(b.lower.iter_mut()));
+    for ((p, label), (up, low)) in rows {
+        let (j, b1, b2) = two_nearest(p, centers, d);
+        *label = j as u32;
+        *up = b1.sqrt();
+        *low = b2.sqrt();
+    }
+    blocks::sub_sums(data, d, b.labels, centers.len() / d)
 }
 
 /// Hamerly iterations from given centres, with Lloyd's stopping rule.
@@ -151,24 +237,18 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     let mut labels = vec![0u32; n];
     let mut upper = vec![0.0; n];
     let mut lower = vec![0.0; n];
-    // Per-cluster sums of the rows, accumulated in the assignment pass itself, per block of rows
-    // as Lloyd's M-step and the parallel shards sum them (blocks.rs), so the centres are
-    // bit-identical: one pass over the data per iteration instead of two.
-    let mut sums = blocks::zeroed(n, k, d);
-    let mut counts = vec![0u64; k];
-    for (i, p) in data.chunks_exact(d).enumerate() {
-        let (j, b1, b2) = two_nearest(p, &centers, d);
-        labels[i] = j as u32;
-        upper[i] = b1.sqrt();
-        lower[i] = b2.sqrt();
-        blocks::accumulate(&mut sums, &mut counts, p, i, j, k, d);
-    }
+    // Per-cluster sums of the rows, kept per sub-block of rows as Lloyd's M-step and the parallel
+    // shards sum them (blocks.rs), so the centres are bit-identical; each pass sums again only
+    // the sub-blocks where a row changed cluster.
+    let (mut subs, mut counts) =
+        first_pass(data, d, &centers, Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower });
     // Rows whose cluster the last pass changed: none (after the first pass) is scikit-learn's
     // "labels equal the previous ones", without keeping and comparing a copy of the labels.
     let mut changed = n;
     let mut new_centers = vec![0.0; k * d];
     let mut dists = vec![0.0; n];
     let mut shift = vec![0.0; k];
+    let mut moves = Moves::new(k);
     let (mut strict, mut n_iter) = (false, 0);
     for it in 1..=max_iter {
         n_iter = it;
@@ -178,9 +258,10 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
             for ((p, &l), dist) in data.chunks_exact(d).zip(&labels).zip(dists.iter_mut()) {
                 *dist = sq_dist(p, &centers[l as usize * d..(l as usize + 1) * d]);
             }
-            update(data, d, &labels, &dists, &mut new_centers, &mut counts);
+            // `update` counts the relocated centres' rows; `counts` keeps counting the labels.
+            update(data, d, &labels, &dists, &mut new_centers, &mut counts.clone());
         } else {
-            blocks::combine(&sums, &mut new_centers);
+            blocks::combine(&blocks::block_sums(&subs, k * d), &mut new_centers);
             for (c, &cnt) in new_centers.chunks_exact_mut(d).zip(&counts) {
                 c.iter_mut().for_each(|v| *v /= cnt as f64);
             }
@@ -194,11 +275,9 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
             break;
         }
         let stop = shift.iter().map(|s| s * s).sum::<f64>() <= tol;
-        let moves = Moves::new(shift.clone(), &centers, k, d);
-        sums.fill(0.0);
-        counts.fill(0);
+        moves.advance(&shift, &centers, d);
         let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower };
-        changed = pass(data, d, &centers, &moves, bounds, (&mut sums, &mut counts));
+        changed = pass(data, d, &centers, &moves, bounds, (&mut subs, &mut counts));
         if stop {
             break;
         }

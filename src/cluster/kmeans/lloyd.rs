@@ -194,9 +194,9 @@ fn assign(data: &[f64], d: usize, centers: &[f64], labels: &mut [u32], dists: &m
 /// row farthest from its own centre, which leaves its old cluster, exactly as
 /// scikit-learn's `_relocate_empty_clusters_dense`.
 pub(super) fn update(data: &[f64], d: usize, labels: &[u32], dists: &[f64], centers: &mut [f64], counts: &mut [u64]) {
-    // Summed per block of rows, blocks in order: the order the parallel shards use.
-    let (blocks, c) = super::blocks::block_sums(data, d, labels, counts.len());
-    super::blocks::combine(&blocks, centers);
+    // Summed per sub-block and block of rows, in order: the order Hamerly and the parallel shards use.
+    let (subs, c) = super::blocks::sub_sums(data, d, labels, counts.len());
+    super::blocks::combine(&super::blocks::block_sums(&subs, counts.len() * d), centers);
     counts.copy_from_slice(&c);
     let empty: Vec<usize> = (0..counts.len()).filter(|&j| counts[j] == 0).collect();
     if !empty.is_empty() {

@@ -11,8 +11,8 @@
 //! the main Wasm does not carry this code); the tests below check that any
 //! number of shards gives its bits.
 
-use super::blocks::{accumulate, block_inertia, zeroed};
-use super::hamerly::{pass, two_nearest, Bounds, Moves};
+use super::blocks::{block_inertia, block_sums};
+use super::hamerly::{first_pass, pass, Bounds, Moves};
 use super::lloyd::{add_assign, sq_dist};
 
 pub use super::blocks::BLOCK;
@@ -52,6 +52,11 @@ pub struct Shard {
     labels: Vec<u32>,
     upper: Vec<f64>,
     lower: Vec<f64>,
+    /// Per-sub-block sums of the rows by cluster, kept between passes (see `blocks.rs`).
+    subs: Vec<f64>,
+    /// Rows per cluster, following the labels.
+    counts: Vec<u64>,
+    moves: Moves,
 }
 
 impl Shard {
@@ -60,17 +65,13 @@ impl Shard {
     pub fn new(data: &[f64], d: usize, centers: Vec<f64>, first_row: u64) -> (Shard, Partial) {
         let d = d.max(1);
         let (n, k) = (data.len() / d, centers.len() / d);
-        let mut s = Shard { d, k, first_row, centers, labels: vec![0; n], upper: vec![0.0; n], lower: vec![0.0; n] };
-        let mut sums = zeroed(n, k, d);
-        let mut counts = vec![0u64; k];
-        for (i, p) in data.chunks_exact(d).enumerate() {
-            let (j, b1, b2) = two_nearest(p, &s.centers, d);
-            s.labels[i] = j as u32;
-            s.upper[i] = b1.sqrt();
-            s.lower[i] = b2.sqrt();
-            accumulate(&mut sums, &mut counts, p, i, j, k, d);
-        }
-        (s, Partial { sums, counts, changed: n as u64 })
+        let (mut labels, mut upper, mut lower) = (vec![0; n], vec![0.0; n], vec![0.0; n]);
+        let (subs, counts) =
+            first_pass(data, d, &centers, Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower });
+        let sums = block_sums(&subs, k * d);
+        let moves = Moves::new(k);
+        let shard = Shard { d, k, first_row, centers, labels, upper, lower, subs, counts: counts.clone(), moves };
+        (shard, Partial { sums, counts, changed: n as u64 })
     }
 
     pub fn labels(&self) -> &[u32] {
@@ -85,12 +86,10 @@ impl Shard {
         let shift: Vec<f64> =
             (0..k).map(|c| sq_dist(centre(&self.centers, d, c), centre(new_centers, d, c)).sqrt()).collect();
         self.centers = new_centers.to_vec();
-        let moves = Moves::new(shift, &self.centers, k, d);
-        let mut sums = zeroed(self.labels.len(), k, d);
-        let mut counts = vec![0u64; k];
+        self.moves.advance(&shift, &self.centers, d);
         let bounds = Bounds { labels: &mut self.labels, upper: &mut self.upper, lower: &mut self.lower };
-        let changed = pass(data, d, &self.centers, &moves, bounds, (&mut sums, &mut counts)) as u64;
-        Partial { sums, counts, changed }
+        let changed = pass(data, d, &self.centers, &self.moves, bounds, (&mut self.subs, &mut self.counts)) as u64;
+        Partial { sums: block_sums(&self.subs, k * d), counts: self.counts.clone(), changed }
     }
 
     /// The `e` rows farthest from their current centre (largest first, lower
