@@ -249,7 +249,8 @@ pub struct TextTimeGuess {
 /// (nulls excluded); `None` unless all but 10 % parse (one stray value is
 /// always tolerated, as for numbers; rows with strays are skipped and
 /// reported). A column whose name says it holds times (`lenient`) only needs
-/// a majority, so a log with many broken dates is still read as a log.
+/// half its values to parse, so a log with many broken dates (or a two-row
+/// file with one) is still read as a log, its broken rows skipped and reported.
 pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone, lenient: bool) -> Option<TextTimeGuess> {
     let total = values.clone().count();
     if total == 0 {
@@ -258,7 +259,11 @@ pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone, leni
     let good = |f: TimeFormat| values.clone().filter(|v| f.parse(v).is_some()).count();
     let fits = |g: usize| {
         let bad = total - g;
-        g > bad && (lenient || bad <= (total / 10).max(1))
+        if lenient {
+            g > 0 && g >= bad
+        } else {
+            g > bad && bad <= (total / 10).max(1)
+        }
     };
     if fits(good(TimeFormat::Iso)) {
         return Some(TextTimeGuess { format: TimeFormat::Iso, ambiguous: false });
@@ -357,6 +362,13 @@ mod tests {
         let both = ["01/02/2024", "03/04/2024"];
         assert_eq!(guess_text_format(both.iter().copied(), false).map(|g| g.ambiguous), Some(true));
         assert_eq!(guess_text_format(["hello", "world"].iter().copied(), true), None);
+        // A column named as a time column needs half its values to parse; any other column all
+        // but one stray value (10 % on larger samples).
+        let half = ["2024-01-02", "not a date"];
+        assert_eq!(guess_text_format(half.iter().copied(), true).map(|g| g.format), Some(TimeFormat::Iso));
+        assert_eq!(guess_text_format(half.iter().copied(), false), None);
+        let third = ["2024-01-02", "x", "y"];
+        assert_eq!(guess_text_format(third.iter().copied(), true), None);
         // a single day > 12 among many ambiguous dates decides the order
         let mut many = vec!["01/02/2024"; 30];
         many.push("25/02/2024");

@@ -144,7 +144,9 @@ pub(super) fn run(x: &Array2<f64>, k: usize, max_iter: u32, tol: f64, rng: &mut 
     super::hamerly::run_from(x, centers, max_iter, tol)
 }
 
-/// Lloyd iterations from given centres (`k * d` values, row-major).
+/// Lloyd iterations from given centres (`k * d` values, row-major): the reference Hamerly is
+/// tested against (Hamerly runs every fit).
+#[cfg(test)]
 pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
     let xs = x.as_standard_layout();
     let data = xs.as_slice().unwrap_or(&[]);
@@ -182,6 +184,7 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
 }
 
 /// E-step: nearest centre of every row, and the squared distance to it.
+#[cfg(test)]
 fn assign(data: &[f64], d: usize, centers: &[f64], labels: &mut [u32], dists: &mut [f64]) {
     for ((p, l), dist) in data.chunks_exact(d.max(1)).zip(labels.iter_mut()).zip(dists.iter_mut()) {
         let (j, dd) = nearest(p, centers, d);
