@@ -40,7 +40,9 @@ pub fn kmeans_plus_plus(x: &[f64], d: usize, k: usize, rng: &mut SegRng) -> Vec<
             let cand = row(id);
             let mut cand_pot = 0.0;
             for (i, (slot, &old)) in cand_dist.iter_mut().zip(&closest).enumerate() {
-                *slot = old.min(sq_dist(row(i), cand));
+                // Not `f64::min`: in Wasm that is a libm call for every row and trial.
+                let dist = sq_dist(row(i), cand);
+                *slot = if dist < old { dist } else { old };
                 cand_pot += *slot;
             }
             if best.is_none_or(|(p, _)| cand_pot < p) {
