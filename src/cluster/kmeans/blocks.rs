@@ -10,8 +10,7 @@
 //! them are summed again (the same rows in the same order, so the same bits);
 //! the rest of the data is not read at all.
 
-use super::lloyd::add_assign;
-use super::lloyd::sq_dist;
+use super::lloyd::{add_assign, sq_dist};
 
 /// Rows per block: parallel shards start at a multiple of it, and send one sum per block.
 pub const BLOCK: usize = 4096;
@@ -22,7 +21,7 @@ pub const BLOCK: usize = 4096;
 pub const SUB: usize = 256;
 
 /// Per-sub-block sums of rows by cluster (`⌈n / SUB⌉ × k × d`), zeroed.
-pub fn zeroed(n: usize, k: usize, d: usize) -> Vec<f64> {
+fn zeroed(n: usize, k: usize, d: usize) -> Vec<f64> {
     vec![0.0; n.div_ceil(SUB) * k * d]
 }
 

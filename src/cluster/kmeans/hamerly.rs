@@ -98,21 +98,20 @@ impl Moves {
     }
 }
 
-/// The bound a row's upper bound must stay under for its centre to be provably nearest: half
-/// the gap to the nearest other centre, or the row's lower bound read against the drift.
+/// Whether upper bound `u` (already read against the drift) proves the row's centre `c` nearest:
+/// under half the gap to the nearest other centre, or under the row's lower bound read against
+/// the drift. The gap first: once the clustering settles it proves most rows on its own, and
+/// their lower bounds are not read.
 #[inline]
-fn bound(c: &Drift, lower: f64) -> f64 {
-    larger(c.half_gap, lower - c.low - c.slack) * MARGIN
+fn proves(c: &Drift, u: f64, lower: &f64) -> bool {
+    u < c.half_gap * MARGIN || u < (*lower - c.low - c.slack) * MARGIN
 }
 
 /// Whether a row's bounds, read against the drift, still prove its centre nearest.
 #[inline]
 fn holds(m: &Moves, label: u32, upper: f64, lower: &f64) -> bool {
     let c = m.of(label as usize);
-    let u = upper + c.up + c.slack;
-    // The gap to the nearest other centre first: once the clustering settles it proves most rows
-    // on its own, and their lower bounds are not read.
-    u < c.half_gap * MARGIN || u < (*lower - c.low - c.slack) * MARGIN
+    proves(&c, upper + c.up + c.slack, lower)
 }
 
 /// One row whose bounds no longer hold: tightens the upper bound and, if still needed, looks at
@@ -124,7 +123,7 @@ fn look(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f6
     let c = m.of(a);
     let own_sq = sq_dist(p, centers.get(a * d..(a + 1) * d).unwrap_or_default());
     let own = own_sq.sqrt();
-    if own < bound(&c, *lower) {
+    if proves(&c, own, lower) {
         *upper = own - c.up;
         return false;
     }
@@ -134,17 +133,6 @@ fn look(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f6
     *upper = b1.sqrt() - cj.up;
     *lower = b2.sqrt() + cj.low;
     j != a
-}
-
-/// The larger of two bounds. Not `f64::max`: its NaN rule is not Wasm's `f64.max`, so in Wasm
-/// it is a call, once per row per pass.
-#[inline]
-fn larger(a: f64, b: f64) -> f64 {
-    if b > a {
-        b
-    } else {
-        a
-    }
 }
 
 /// The largest centre shift, its centre, and the second largest: a row's lower bound drops by
@@ -181,12 +169,12 @@ pub(super) struct Bounds<'a> {
     pub lower: &'a mut [f64],
 }
 
-/// One iteration's pass over the rows: every row's bounds ([`holds`], else [`look`]), the rows per cluster (`counts`,
-/// kept up to date from the previous pass's), and the
-/// sums of the sub-blocks where a row changed cluster (`subs` holds every sub-block's sums from
-/// the passes before; the others stay as they are, see `blocks.rs`). Returns how many labels
-/// changed. A function of its own, called once per iteration, so V8 runs optimised code after
-/// the first iterations (see `crate::tiers`).
+/// One iteration's pass over the rows: every row's bounds ([`holds`], else [`look`]), the rows
+/// per cluster (`counts`, kept up to date from the previous pass's), and the sums of the
+/// sub-blocks where a row changed cluster (`subs` holds every sub-block's sums from the passes
+/// before; the others stay as they are, see `blocks.rs`). Returns how many labels changed. A
+/// function of its own, called once per iteration, so V8 runs optimised code after the first
+/// iterations (see `crate::tiers`).
 #[inline(never)]
 pub(super) fn pass(
     data: &[f64],
