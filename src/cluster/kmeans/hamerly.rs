@@ -341,4 +341,31 @@ mod tests {
             prop_assert_eq!(a.inertia, b.inertia);
         }
     }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        /// The same over many sub-blocks of rows (`blocks::SUB`), from centres that start close
+        /// together, so later passes change rows in some sub-blocks and not others: the kept sums
+        /// of the sub-blocks left alone must still be the sums Lloyd computes afresh.
+        #[test]
+        fn kept_sub_block_sums_are_lloyds(
+            n in (3 * SUB)..(12 * SUB), k in 2usize..6, seed in any::<u64>(), max_iter in 5u32..60,
+        ) {
+            let d = 3;
+            let mut r = seeded(seed);
+            let vals: Vec<f64> = (0..n * d)
+                .map(|i| ((i / d) % k) as f64 * 4.0 + rand::Rng::random::<f64>(&mut r) * 3.0)
+                .collect();
+            let x = Array2::from_shape_vec((n, d), vals.clone()).unwrap();
+            // Every centre near the first row: the clusters separate over many passes.
+            let init: Vec<f64> = (0..k * d).map(|i| vals[i % d] + (i / d) as f64 * 0.1).collect();
+            let a = lloyd::run_from(&x, init.clone(), max_iter, 0.0);
+            let b = run_from(&x, init, max_iter, 0.0);
+            prop_assert!(a.n_iter >= 3, "too few passes to exercise kept sums");
+            prop_assert_eq!(&a.labels, &b.labels);
+            prop_assert_eq!(a.n_iter, b.n_iter);
+            prop_assert_eq!(&a.centroids, &b.centroids);
+            prop_assert_eq!(a.inertia, b.inertia);
+        }
+    }
 }
