@@ -55,13 +55,11 @@ pub fn sub_sums(data: &[f64], d: usize, labels: &[u32], k: usize) -> (Vec<f64>, 
 pub fn block_sums(subs: &[f64], kd: usize) -> Vec<f64> {
     let per = BLOCK / SUB;
     let kd = kd.max(1);
-    let mut out = Vec::with_capacity(subs.len() / per + kd);
-    for group in subs.chunks(per * kd) {
-        let mut b = vec![0.0; kd];
+    let mut out = vec![0.0; subs.len().div_ceil(per * kd) * kd];
+    for (b, group) in out.chunks_exact_mut(kd).zip(subs.chunks(per * kd)) {
         for s in group.chunks_exact(kd) {
-            add_assign(&mut b, s);
+            add_assign(b, s);
         }
-        out.extend_from_slice(&b);
     }
     out
 }

@@ -42,7 +42,7 @@ fn two_nearest_knowing(p: &[f64], centers: &[f64], d: usize, own: usize, own_sq:
 }
 
 /// How far one centre has moved since the run began, as its rows' bounds need it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Drift {
     /// The sum of its shifts: a row's distance to it has grown by at most this much.
     up: f64,
@@ -73,24 +73,28 @@ pub(super) struct Moves {
 
 impl Moves {
     pub fn new(k: usize) -> Moves {
-        Moves { per: vec![Drift { up: 0.0, low: 0.0, slack: 0.0, half_gap: 0.0 }; k], passes: 0 }
+        Moves { per: vec![Drift::default(); k], passes: 0 }
     }
 
-    /// Adds one M-step's centre shifts; `centers` are the centres after it.
-    pub fn advance(&mut self, shift: &[f64], centers: &[f64], d: usize) {
-        let (m1, a1, m2) = two_largest(shift);
+    /// Adds one M-step's moves, from `old` to `new` centres. Returns the sum of the squared
+    /// shifts (scikit-learn's tolerance test).
+    pub fn advance(&mut self, old: &[f64], new: &[f64], d: usize) -> f64 {
+        let shift: Vec<f64> =
+            old.chunks_exact(d.max(1)).zip(new.chunks_exact(d.max(1))).map(|(a, b)| sq_dist(a, b).sqrt()).collect();
+        let (m1, a1, m2) = two_largest(&shift);
         self.passes += 1;
         // Each of the `passes` additions into `up` and `low` rounds by at most EPSILON / 2 of the
         // total, and a bound read against them (`stored + up`) by a few more: a generous multiple
         // keeps every bound a true bound, so a row is never skipped wrongly (it only costs a look).
         let rounding = f64::from(2 * self.passes + 8) * f64::EPSILON;
-        let half = half_gaps(centers, self.per.len(), d);
-        for (c, ((m, &s), h)) in self.per.iter_mut().zip(shift).zip(half).enumerate() {
+        let half = half_gaps(new, self.per.len(), d);
+        for (c, ((m, &s), h)) in self.per.iter_mut().zip(&shift).zip(half).enumerate() {
             m.up += s;
             m.low += if c == a1 { m2 } else { m1 };
             m.slack = rounding * (m.up + m.low);
             m.half_gap = h;
         }
+        shift.iter().map(|s| s * s).sum()
     }
 
     fn of(&self, c: usize) -> Drift {
@@ -265,7 +269,6 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     let mut changed = n;
     let mut new_centers = vec![0.0; k * d];
     let mut dists = vec![0.0; n];
-    let mut shift = vec![0.0; k];
     let mut moves = Moves::new(k);
     let (mut strict, mut n_iter) = (false, 0);
     for it in 1..=max_iter {
@@ -284,16 +287,12 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
                 c.iter_mut().for_each(|v| *v /= cnt as f64);
             }
         }
-        for (c, s) in shift.iter_mut().enumerate() {
-            *s = sq_dist(&centers[c * d..(c + 1) * d], &new_centers[c * d..(c + 1) * d]).sqrt();
-        }
+        let stop = moves.advance(&centers, &new_centers, d) <= tol;
         std::mem::swap(&mut centers, &mut new_centers);
         if it >= 2 && changed == 0 {
             strict = true;
             break;
         }
-        let stop = shift.iter().map(|s| s * s).sum::<f64>() <= tol;
-        moves.advance(&shift, &centers, d);
         let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower };
         changed = pass(data, d, &centers, &moves, bounds, (&mut subs, &mut counts));
         if stop {

@@ -83,10 +83,8 @@ impl Shard {
     /// change out, sums accumulated in the same pass.
     pub fn step(&mut self, data: &[f64], new_centers: &[f64]) -> Partial {
         let (d, k) = (self.d, self.k);
-        let shift: Vec<f64> =
-            (0..k).map(|c| sq_dist(centre(&self.centers, d, c), centre(new_centers, d, c)).sqrt()).collect();
+        self.moves.advance(&self.centers, new_centers, d);
         self.centers = new_centers.to_vec();
-        self.moves.advance(&shift, &self.centers, d);
         let bounds = Bounds { labels: &mut self.labels, upper: &mut self.upper, lower: &mut self.lower };
         let changed = pass(data, d, &self.centers, &self.moves, bounds, (&mut self.subs, &mut self.counts)) as u64;
         Partial { sums: block_sums(&self.subs, k * d), counts: self.counts.clone(), changed }
