@@ -152,7 +152,7 @@ async function loadOn(workers, input, options, minPart, onProgress) {
     }
     if (!replies.some((r) => r.declined)) {
       const parts = replies.slice(1).map((r) => r.part);
-      const transfer = parts.flatMap((p) => p.cols.map((/** @type {ArrayBufferView} */ c) => c.buffer));
+      const transfer = parts.flatMap((p) => [...p.cols, ...p.strings].map((/** @type {ArrayBufferView} */ c) => c.buffer));
       const { merged, customers } = await first.ask({ type: 'merge', parts, options, size }, transfer);
       if (merged) return { customers, parts: parts.length + 1 };
     }

@@ -153,10 +153,11 @@ async function handle(m, report) {
         return [{ kept: true }, []];
       }
       const cols = [part.takeCustomer(), part.takeTime(), part.takeEvent(), part.takeRevenue(), part.takeOrder(), part.takeVariant()];
+      // [bytes, table]: every id and name packed in two typed arrays, transferred with the columns.
       const strings = part.takeStrings();
       const meta = part.meta();
       part.free();
-      return [{ part: { cols, strings, meta } }, cols.map((c) => c.buffer)];
+      return [{ part: { cols, strings, meta } }, [...cols, ...strings].map((c) => c.buffer)];
     }
     case 'merge': {
       const own = need(kept, 'part (keep)');
@@ -166,7 +167,7 @@ async function handle(m, report) {
       await freeOnError(merger, async (mg) => {
         kept = null;
         mg.add(own);
-        for (const p of m.parts) mg.addArrays(...p.cols, p.strings, p.meta);
+        for (const p of m.parts) mg.addArrays(...p.cols, ...p.strings, p.meta);
       });
       session = merger.finish(m.options, m.size) ?? null;
       return [{ merged: session !== null, customers: session?.customers ?? 0 }, []];

@@ -10,6 +10,7 @@ mod csv_stream;
 mod error;
 pub mod host;
 pub mod infer;
+pub mod packed;
 mod sniff;
 pub mod source;
 pub(crate) mod table;

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::{into_error, js_count, options_from, Session};
 use crate::ingest::csv_parts::{Merger, PartLog, PartReader};
 use crate::ingest::events::{ColumnInfo, EventLog};
+use crate::ingest::packed;
 use crate::report::{Warning, Warnings};
 use crate::InputKind;
 use crate::Segmenter;
@@ -108,19 +109,25 @@ impl WasmPart {
     pub fn take_variant(&mut self) -> Vec<u32> {
         std::mem::take(&mut self.inner.log.variant)
     }
-    /// `[ids, event names, order ids, variant names]`.
+    /// `[bytes, table]`: ids, event names, order ids and variant names packed
+    /// (`ingest::packed`), two typed arrays to transfer.
     #[wasm_bindgen(js_name = takeStrings)]
-    pub fn take_strings(&mut self) -> js_sys::Array {
+    pub fn take_strings(&mut self) -> Result<js_sys::Array, JsValue> {
         let l = &mut self.inner.log;
-        [
+        let lists = [
             std::mem::take(&mut l.ids),
             std::mem::take(&mut l.event_names),
             std::mem::take(&mut self.inner.orders),
             std::mem::take(&mut l.variant_names),
+        ];
+        let (bytes, table) =
+            packed::pack(&lists.each_ref().map(|v| v.as_slice())).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok([
+            JsValue::from(js_sys::Uint8Array::from(bytes.as_slice())),
+            JsValue::from(js_sys::Uint32Array::from(table.as_slice())),
         ]
         .into_iter()
-        .map(|v| JsValue::from(v.into_iter().map(JsValue::from).collect::<js_sys::Array>()))
-        .collect()
+        .collect())
     }
     /// Counts, warnings, columns and how the part ended, as JSON.
     pub fn meta(&self) -> Result<String, JsValue> {
@@ -150,10 +157,6 @@ pub struct WasmMerger {
     inner: Merger,
 }
 
-fn strings(v: &JsValue) -> Vec<String> {
-    js_sys::Array::from(v).iter().map(|s| s.as_string().unwrap_or_default()).collect()
-}
-
 #[wasm_bindgen(js_class = PartMerger)]
 impl WasmMerger {
     /// `rows`: the rows of all parts (sizes the merged columns once).
@@ -168,7 +171,7 @@ impl WasmMerger {
         self.inner.add(part.inner);
     }
 
-    /// A part parsed in another worker: its `take*` arrays and `meta()`.
+    /// A part parsed in another worker: its `take*` arrays (the two of `takeStrings` last) and `meta()`.
     #[wasm_bindgen(js_name = addArrays)]
     #[allow(clippy::too_many_arguments)]
     pub fn add_arrays(
@@ -179,11 +182,15 @@ impl WasmMerger {
         revenue: Vec<f64>,
         order: Vec<u32>,
         variant: Vec<u32>,
-        strings_: js_sys::Array,
+        string_bytes: &[u8],
+        string_table: &[u32],
         meta: &str,
     ) -> Result<(), JsValue> {
         let m: PartMeta = serde_json::from_str(meta).map_err(|e| JsValue::from_str(&format!("part meta: {e}")))?;
-        let [ids, event_names, orders, variant_names] = [0, 1, 2, 3].map(|i| strings(&strings_.get(i)));
+        let lists = packed::unpack(string_bytes, string_table).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let Ok([ids, event_names, orders, variant_names]) = <[Vec<String>; 4]>::try_from(lists) else {
+            return Err(JsValue::from_str("part strings: expected 4 lists (ids, events, orders, variants)"));
+        };
         let log = EventLog {
             ids,
             customer,

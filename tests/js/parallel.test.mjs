@@ -80,7 +80,8 @@ test('a pool keeps its workers for several runs, one after the other, each equal
 
 /**
  * An event log: `rows` rows, some
- * with an unreadable date (warnings with line numbers), quoted event names holding the delimiter.
+ * with an unreadable date (warnings with line numbers), quoted event names holding the delimiter,
+ * ids and event names outside ASCII (the parts' strings travel packed as UTF-8 bytes).
  * @param {number} rows
  */
 function eventLog(rows) {
@@ -90,8 +91,9 @@ function eventLog(rows) {
   for (let i = 0; i < rows; i++) {
     const day = 1 + Math.floor(r() * 28);
     const when = i % 20_000 === 7 ? 'someday' : `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(day).padStart(2, '0')} 10:${String(i % 60).padStart(2, '0')}:00`;
-    const event = r() < 0.1 ? '"purchase, web"' : ['view', 'click', 'purchase'][i % 3];
-    lines.push(`u${Math.floor(r() * 9000)},${when},${event},${i % 3 === 2 ? (r() * 100).toFixed(2) : ''}`);
+    const event = r() < 0.1 ? '"purchase, web"' : ['view', 'click', 'purchase', 'vue écran'][i % 4];
+    const id = Math.floor(r() * 9000);
+    lines.push(`${id % 5 === 0 ? '客户-ü' : 'u'}${id},${when},${event},${i % 3 === 2 ? (r() * 100).toFixed(2) : ''}`);
   }
   return new TextEncoder().encode(lines.join('\n') + '\n');
 }
