@@ -218,6 +218,14 @@ try {
 } catch (e) {
   console.error(`browser benchmark unavailable: ${e instanceof Error ? e.message : e}`);
 }
+/**
+ * The whole browser's peak memory while the demo ran (benches/memory.mjs).
+ * @param {{ rss: number, pss: number } | null} p
+ */
+function peakText(p) {
+  return p ? `whole browser at its peak: PSS ${(p.pss / 1e9).toFixed(2)} GB (RSS summed over its processes ${(p.rss / 1e9).toFixed(2)} GB, shared pages counted in each)` : 'memory not sampled (no /proc)';
+}
+
 // The demo page itself (dist/, built by npm test or npm run build): file chosen → results drawn.
 try {
   const { demoRun } = await import('./demo.mjs');
@@ -225,7 +233,7 @@ try {
   rows.push([
     `Demo page (Chromium): ${(ev.length - 1).toLocaleString('en-US')} events, file chosen → all charts drawn`,
     `${fmt(r.total_s)} (worker: ${r.status?.replace('Done in ', '')}; ${fmt(r.harness_s)} including the harness handing the file to the page)`,
-    `main thread: ${r.long_tasks} long task(s) over 50 ms, longest ${r.longest_ms} ms (chart drawing; parsing and clustering run in the worker)`,
+    `main thread: ${r.long_tasks} long task(s) over 50 ms, longest ${r.longest_ms} ms (chart drawing; parsing and clustering run in the worker); ${peakText(r.peak)}`,
   ]);
   console.log(rows.at(-1).join(' | '));
 } catch (e) {
@@ -245,7 +253,7 @@ if (process.env.SEGLENS_BENCH_10M !== '0') {
     rows.push([
       `Demo page (Chromium): ~10M events (${(size / 1e6).toFixed(0)} MB), file chosen → all charts drawn`,
       `${fmt(r.total_s)} (worker: ${r.status?.replace('Done in ', '')}; ${fmt(r.harness_s)} including the harness handing the file to the page)`,
-      `streamed from the File in the demo's worker; main thread: ${r.long_tasks} long task(s) over 50 ms, longest ${r.longest_ms} ms`,
+      `streamed from the File in the demo's worker; main thread: ${r.long_tasks} long task(s) over 50 ms, longest ${r.longest_ms} ms; ${peakText(r.peak)}`,
     ]);
     console.log(rows.at(-1).join(' | '));
   } catch (e) {
