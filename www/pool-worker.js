@@ -20,8 +20,9 @@
 //   { type: 'absorb', partials } | { type: 'relocate', far }          → { next: [0, centres…] | [1, e] | [2] }
 //   { type: 'centers' }                          → { centers }        the final centres
 //   { type: 'done', inertia }                    → { done: [n_iter, converged, inertia] }
-// Every reply is { id, ... } or { id, error }. Once started: { ready: true }, or { fatal } when its
-// Wasm could not be loaded (the pool then stops it).
+// The pool's first message is { module }: the Wasm compiled once for every worker, or null (this
+// worker compiles its own). Every reply is { id, ... } or { id, error }. Once started:
+// { ready: true }, or { fatal } when its Wasm could not be loaded (the pool then stops it).
 
 import { SeglensError, workerError } from './errors.js';
 import { resultTransfer, segmentSession } from './result.js';
@@ -30,28 +31,35 @@ const inNode = typeof self === 'undefined';
 /** @type {any} the parallel build's glue, once loaded */
 let wasm;
 
+/** The pool's first message (`{ module }`), listened for before anything else can arrive. */
+const firstMessage = inNode ? null : new Promise((resolve) => self.addEventListener('message', (e) => resolve(e.data), { once: true }));
+
 async function nodePort() {
   const { parentPort } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
   const p = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-  return { on: (/** @type {(m: any) => void} */ f) => p.on('message', f), post: (/** @type {any} */ m, /** @type {any} */ t) => p.postMessage(m, t) };
+  // A port queues what arrives before its first listener: the first message is not missed.
+  const first = new Promise((resolve) => p.once('message', resolve));
+  return { first, on: (/** @type {(m: any) => void} */ f) => p.on('message', f), post: (/** @type {any} */ m, /** @type {any} */ t) => p.postMessage(m, t) };
 }
 
 function browserPort() {
   const ctx = /** @type {any} */ (self);
-  return { on: (/** @type {(m: any) => void} */ f) => (ctx.onmessage = (/** @type {MessageEvent} */ e) => f(e.data)), post: (/** @type {any} */ m, /** @type {any} */ t) => ctx.postMessage(m, t) };
+  return { first: firstMessage, on: (/** @type {(m: any) => void} */ f) => (ctx.onmessage = (/** @type {MessageEvent} */ e) => f(e.data)), post: (/** @type {any} */ m, /** @type {any} */ t) => ctx.postMessage(m, t) };
 }
 
 // The parallel build (scripts/build-wasm.sh): the core plus the shard and coordinator exports, SIMD.
-async function nodeWasm() {
+/** @param {WebAssembly.Module | null} module  compiled by the pool, or null: compile the file here */
+async function nodeWasm(module) {
   const { readFileSync } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
   const glue = await import('./pkg-parallel/seglens_parallel.js');
-  glue.initSync({ module: readFileSync(new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url)) });
+  glue.initSync({ module: module ?? readFileSync(new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url)) });
   return glue;
 }
 
-async function browserWasm() {
+/** @param {WebAssembly.Module | null} module  compiled by the pool, or null: compile the file here */
+async function browserWasm(module) {
   const glue = await import('./pkg-parallel/seglens_parallel.js');
-  await glue.default({ module_or_path: new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url) });
+  await glue.default({ module_or_path: module ?? new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url) });
   return glue;
 }
 
@@ -228,10 +236,11 @@ async function handle(m, report) {
 // No top-level await (bundlers emit workers as classic scripts): set up, then say ready; the
 // page sends nothing before that.
 (async () => {
-  /** @type {{ on: (f: (m: any) => void) => void, post: (m: unknown, t?: Transferable[]) => void }} */
+  /** @type {{ first: Promise<any> | null, on: (f: (m: any) => void) => void, post: (m: unknown, t?: Transferable[]) => void }} */
   const port = inNode ? await nodePort() : browserPort();
   try {
-    wasm = inNode ? await nodeWasm() : await browserWasm();
+    const module = (await port.first)?.module ?? null;
+    wasm = inNode ? await nodeWasm(module) : await browserWasm(module);
   } catch (e) {
     // The pool must hear of it (a rejected promise here raises no error event on the Worker).
     port.post({ fatal: SeglensError.from(e).toJSON() });

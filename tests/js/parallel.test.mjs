@@ -6,6 +6,17 @@ import assert from 'node:assert/strict';
 import { kmeansSync } from '../../www/node.js';
 import { kmeansParallel } from '../../www/parallel.js';
 
+// Every WebAssembly.compile in this thread: the pools of this file (one per test, several workers
+// each) must compile their workers' Wasm here once between them and hand it to every worker.
+/** @type {Promise<WebAssembly.Module>[]} */
+const compiled = [];
+const compile = WebAssembly.compile;
+WebAssembly.compile = (...args) => {
+  const p = compile.apply(WebAssembly, args);
+  compiled.push(p);
+  return p;
+};
+
 /** Blobs around k centres (a fixed generator, so the test data never changes). */
 function blobs(n, d, k, seed) {
   let s = seed >>> 0;
@@ -158,4 +169,9 @@ test('a split inside a quoted field, a small file and JSON are read in one pass,
   } finally {
     pool.dispose();
   }
+});
+
+test('every pool above ran on one compile of the workers’ Wasm, made in this thread and shared', async () => {
+  assert.equal(compiled.length, 1);
+  assert.ok((await compiled[0]) instanceof WebAssembly.Module);
 });
