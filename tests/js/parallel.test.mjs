@@ -11,8 +11,8 @@ import { kmeansParallel } from '../../www/parallel.js';
 /** @type {Promise<WebAssembly.Module>[]} */
 const compiled = [];
 const compile = WebAssembly.compile;
-WebAssembly.compile = (...args) => {
-  const p = compile.apply(WebAssembly, args);
+WebAssembly.compile = (/** @type {BufferSource} */ bytes) => {
+  const p = compile.call(WebAssembly, bytes);
   compiled.push(p);
   return p;
 };
