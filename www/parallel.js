@@ -319,7 +319,11 @@ function sharedModule() {
 async function compileShared() {
   // The same file pool-worker.js loads (bundlers emit it once).
   const url = new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url);
-  if (typeof Worker !== 'undefined') return WebAssembly.compileStreaming(fetch(url));
+  if (typeof Worker !== 'undefined') {
+    // A server that sends .wasm without the application/wasm type fails the streaming compile:
+    // compile the bytes instead (as wasm-bindgen's loader does).
+    return WebAssembly.compileStreaming(fetch(url)).catch(async () => WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
+  }
   const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
   return WebAssembly.compile(await readFile(url));
 }
