@@ -7,8 +7,9 @@
 //! block's sum is its sub-blocks' sums added in order. The sub-block sums are
 //! kept between Hamerly passes: once k-means settles, a pass changes the
 //! cluster of a few hundred rows in a million, and only the sub-blocks holding
-//! them are summed again (the same rows in the same order, so the same bits);
-//! the rest of the data is not read at all.
+//! them are summed again, and in those only the clusters that gained or lost a
+//! row ([`resum_some`]; the same rows in the same order, so the same bits); the
+//! rest of the data is not read at all.
 
 use super::lloyd::{add_assign, sq_dist};
 
@@ -29,6 +30,27 @@ fn zeroed(n: usize, k: usize, d: usize) -> Vec<f64> {
 pub fn resum(out: &mut [f64], data: &[f64], labels: &[u32], d: usize) {
     out.fill(0.0);
     for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {
+        if let Some(acc) = out.get_mut(l as usize * d..(l as usize + 1) * d) {
+            add_assign(acc, p);
+        }
+    }
+}
+
+/// [`resum`] of only the clusters in `mask` (bit `c` for cluster `c`; clusters from 64 on are
+/// always summed): their sums in `out` are replaced, the others kept. A cluster's sum is its rows
+/// added in row order either way, so the bits are [`resum`]'s; only the rows of the clusters that
+/// gained or lost a row are read, not the whole sub-block.
+pub fn resum_some(out: &mut [f64], data: &[f64], labels: &[u32], d: usize, mask: u64) {
+    let picked = |l: u32| l >= 64 || mask >> l & 1 == 1;
+    for (c, acc) in out.chunks_exact_mut(d.max(1)).enumerate() {
+        if picked(c as u32) {
+            acc.fill(0.0);
+        }
+    }
+    for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {
+        if !picked(l) {
+            continue;
+        }
         if let Some(acc) = out.get_mut(l as usize * d..(l as usize + 1) * d) {
             add_assign(acc, p);
         }
@@ -81,4 +103,33 @@ pub fn block_inertia(data: &[f64], d: usize, labels: &[u32], centers: &[f64]) ->
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The clusters in the mask (and every cluster from 64 on) get exactly `resum`'s sums;
+        /// the others keep what they held.
+        #[test]
+        fn resum_some_replaces_only_the_masked_clusters(
+            rows in 0usize..40, d in 1usize..5, k in 1usize..70, mask in any::<u64>(), seed in any::<u64>(),
+        ) {
+            let mut r = crate::rng::seeded(seed);
+            let data: Vec<f64> = (0..rows * d).map(|_| rand::Rng::random::<f64>(&mut r) * 10.0).collect();
+            let labels: Vec<u32> = (0..rows).map(|_| rand::Rng::random_range(&mut r, 0..k as u32)).collect();
+            let before: Vec<f64> = (0..k * d).map(|i| i as f64 + 0.5).collect();
+            let mut full = before.clone();
+            resum(&mut full, &data, &labels, d);
+            let mut some = before.clone();
+            resum_some(&mut some, &data, &labels, d, mask);
+            for c in 0..k {
+                let picked = c >= 64 || mask >> c & 1 == 1;
+                let want = if picked { &full[c * d..(c + 1) * d] } else { &before[c * d..(c + 1) * d] };
+                prop_assert_eq!(&some[c * d..(c + 1) * d], want, "cluster {}", c);
+            }
+        }
+    }
 }

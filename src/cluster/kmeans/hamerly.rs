@@ -204,6 +204,8 @@ pub(super) fn pass(
             n_look += usize::from(!holds(moves, l, up, low));
         }
         let mut moved = 0;
+        // The clusters that gained or lost a row here: only their sums change.
+        let mut mask = 0u64;
         for &i in looked.iter().take(n_look) {
             let i = usize::from(i);
             let (Some(p), Some(label), Some(up), Some(low)) =
@@ -214,6 +216,7 @@ pub(super) fn pass(
             let was = *label as usize;
             if look(p, centers, d, moves, (&mut *label, up, low)) {
                 moved += 1;
+                mask |= bit(was) | bit(*label as usize);
                 // Counts follow the labels that changed, not a count of every row every pass.
                 if let Some(c) = counts.get_mut(was) {
                     *c = c.saturating_sub(1);
@@ -224,11 +227,17 @@ pub(super) fn pass(
             }
         }
         if moved > 0 {
-            blocks::resum(out, x, labels, d);
+            blocks::resum_some(out, x, labels, d, mask);
         }
         changed += moved;
     }
     changed
+}
+
+/// Cluster `c`'s bit in a mask of clusters (none from 64 on: those are always summed again).
+#[inline]
+fn bit(c: usize) -> u64 {
+    1u64.checked_shl(c as u32).unwrap_or(0)
 }
 
 /// Every row's nearest and second-nearest centre, as the bounds' starting values, with the
