@@ -4,13 +4,14 @@ import { SeglensError } from './errors.js';
 
 /**
  * Segments a loaded session.
- * @param {{ segment: (o: any) => any, reportJson: () => string, labelsCsv: (safe?: boolean) => string, rfmCsv: () => string | undefined, modelJson: () => string, segmentFeatures: () => any, labels: () => Uint32Array, ids: () => string[] }} session
+ * @param {{ segment: (o: any) => any, reportJson: () => string, labelsCsv: (safe?: boolean) => string, rfmCsv: () => string | undefined, modelJson: () => string, segmentFeatures: () => any, labels: () => Uint32Array }} session
  * @param {import('./types').Options} [options]
  * @returns {import('./types').Result}
  */
 export function segmentSession(session, options = {}) {
   try {
     const report = /** @type {import('./types').Report} */ (session.segment(options));
+    const customerFeatures = /** @type {{ ids: string[], names: string[], values: Float64Array }} */ (session.segmentFeatures());
     return {
       report,
       reportJson: session.reportJson(),
@@ -18,9 +19,11 @@ export function segmentSession(session, options = {}) {
       labelsCsvSafe: session.labelsCsv(true),
       rfmCsv: session.rfmCsv() ?? null,
       modelJson: session.modelJson(),
-      customerFeatures: /** @type {{ ids: string[], names: string[], values: Float64Array }} */ (session.segmentFeatures()),
+      customerFeatures,
       labels: Uint32Array.from(session.labels()),
-      ids: session.ids(),
+      // The same customers in the same order: one array, so a worker posting the result sends the
+      // ids once (a message keeps shared objects shared), not 2 × 140k strings on a 10M-event log.
+      ids: customerFeatures.ids,
     };
   } catch (e) {
     throw SeglensError.from(e);

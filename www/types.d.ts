@@ -211,7 +211,7 @@ export interface Result {
   customerFeatures: { ids: string[]; names: string[]; values: Float64Array };
   /** Segment id per customer, input order. */
   labels: Uint32Array;
-  /** Customer ids, input order. */
+  /** Customer ids, input order (the same array as `customerFeatures.ids`). */
   ids: string[];
 }
 
