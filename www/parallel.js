@@ -139,7 +139,9 @@ async function loadOn(workers, input, options, minPart, onProgress) {
       points.slice(1).map((end, i) => {
         const source = input.slice(points[i], end);
         const transfer = source instanceof Uint8Array ? [source.buffer] : [];
-        return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: end - points[i], keep: i === 0 }, transfer, progress(i));
+        // `size` sizes the part's columns: the first part is kept and grows into the merged log, so
+        // its columns are sized for the whole file once (no copy when the other parts are added).
+        return workers[i].ask({ type: 'part', source, head, options, first: i === 0, size: i === 0 ? size : end - points[i], keep: i === 0 }, transfer, progress(i));
       }),
     );
     // The other workers' parts are now with the first worker (or not needed). A worker that read a

@@ -25,7 +25,8 @@ pub struct WasmPartLoader {
 
 #[wasm_bindgen(js_class = PartLoader)]
 impl WasmPartLoader {
-    /// `head`: the file's first bytes (1 MiB); `size`: the part's size; `first`: the part starts
+    /// `head`: the file's first bytes (1 MiB); `size`: the bytes its columns are sized for (the
+    /// part's size; the whole file's for the part the merge grows into); `first`: the part starts
     /// the file. `undefined` when the file cannot be read in parts (not a UTF-8 CSV event log,
     /// or a head too short to decide its columns): read it in one pass.
     pub fn start(head: &[u8], options: JsValue, size: f64, first: bool) -> Result<Option<WasmPartLoader>, JsValue> {
