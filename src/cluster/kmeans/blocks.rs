@@ -28,18 +28,13 @@ fn zeroed(n: usize, k: usize, d: usize) -> Vec<f64> {
 
 /// Sums one sub-block again from its rows (`data`, `labels`: its rows only) into `out` (`k × d`).
 pub fn resum(out: &mut [f64], data: &[f64], labels: &[u32], d: usize) {
-    out.fill(0.0);
-    for (p, &l) in data.chunks_exact(d.max(1)).zip(labels) {
-        if let Some(acc) = out.get_mut(l as usize * d..(l as usize + 1) * d) {
-            add_assign(acc, p);
-        }
-    }
+    resum_some(out, data, labels, d, u64::MAX);
 }
 
 /// [`resum`] of only the clusters in `mask` (bit `c` for cluster `c`; clusters from 64 on are
 /// always summed): their sums in `out` are replaced, the others kept. A cluster's sum is its rows
-/// added in row order either way, so the bits are [`resum`]'s; only the rows of the clusters that
-/// gained or lost a row are read, not the whole sub-block.
+/// added in row order either way, so the bits are the same as summing every cluster; only the
+/// rows of the clusters that gained or lost a row are read, not the whole sub-block.
 pub fn resum_some(out: &mut [f64], data: &[f64], labels: &[u32], d: usize, mask: u64) {
     let picked = |l: u32| l >= 64 || mask >> l & 1 == 1;
     for (c, acc) in out.chunks_exact_mut(d.max(1)).enumerate() {
@@ -111,8 +106,8 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// The clusters in the mask (and every cluster from 64 on) get exactly `resum`'s sums;
-        /// the others keep what they held.
+        /// The clusters in the mask (and every cluster from 64 on) get exactly the sums of every
+        /// cluster summed again (`resum`); the others keep what they held.
         #[test]
         fn resum_some_replaces_only_the_masked_clusters(
             rows in 0usize..40, d in 1usize..5, k in 1usize..70, mask in any::<u64>(), seed in any::<u64>(),
