@@ -267,9 +267,13 @@ pub(crate) struct LogBuilder {
     names: Vec<String>,
     time_format: TimeFormat,
     ids: Interner,
-    /// Keys of the short ids of the latest rows, not yet looked up (their rows' `customer` codes
-    /// are placeholders until [`LogBuilder::flush_ids`]).
+    /// Keys of the ids of the latest rows, not yet looked up (their rows' `customer` codes are
+    /// placeholders until [`LogBuilder::flush_ids`]).
     pending: Vec<u128>,
+    /// The text of the pending ids of 16 bytes or more (their keys are hashes), one after
+    /// another, and where each ends.
+    pending_text: String,
+    long_ends: Vec<usize>,
     events: Interner,
     orders: Interner,
     variants: Interner,
@@ -277,8 +281,9 @@ pub(crate) struct LogBuilder {
 }
 
 /// Ids looked up per batch. With a customer per table slot, each lookup of a large log misses the
-/// cache; a loop of lookups alone lets the processor wait on several misses at once, where the
-/// lookup inside each row's parsing waited on one at a time (a quarter of the parse's time).
+/// cache (and a long id's check against its stored text, again); a loop of lookups alone lets the
+/// processor wait on several misses at once, where the lookup inside each row's parsing waited on
+/// one at a time (a quarter of the parse's time).
 const ID_BATCH: usize = 256;
 
 impl LogBuilder {
@@ -341,6 +346,8 @@ impl LogBuilder {
             time_format,
             ids: Interner::default(),
             pending: Vec::with_capacity(ID_BATCH),
+            pending_text: String::new(),
+            long_ends: Vec::new(),
             events: Interner::default(),
             orders: Interner::default(),
             variants: Interner::default(),
@@ -524,33 +531,40 @@ impl LogBuilder {
         [r.id, r.id_fallback, r.event, r.order_id, r.variant].into_iter().flatten().collect()
     }
 
-    /// A usable row's id: a short one waits for the next batch of lookups, a long one (keyed by a
-    /// hash and checked against the stored string) is looked up now. Not generic, so the row
-    /// readers share one copy.
+    /// A usable row's id: it waits for the next batch of lookups (a long one with a copy of its
+    /// text, which the lookup checks). Not generic, so the row readers share one copy.
     fn push_id(&mut self, id: &str) {
         let key = intern_key(id.as_bytes());
-        if id.len() < 16 {
-            self.pending.push(key);
-            self.log.customer.push(0);
-            if self.pending.len() >= ID_BATCH {
-                self.flush_ids();
-            }
-        } else {
-            // Codes follow first appearance: the ids before this one get theirs first.
+        if key >> 127 == 1 {
+            self.pending_text.push_str(id);
+            self.long_ends.push(self.pending_text.len());
+        }
+        self.pending.push(key);
+        self.log.customer.push(0);
+        if self.pending.len() >= ID_BATCH {
             self.flush_ids();
-            self.log.customer.push(self.ids.code_keyed(id, key));
         }
     }
 
     /// Looks up the pending ids, in row order, and writes their rows' codes.
     fn flush_ids(&mut self) {
         let start = self.log.customer.len().saturating_sub(self.pending.len());
+        let (mut ends, mut from) = (self.long_ends.iter(), 0);
         if let Some(rows) = self.log.customer.get_mut(start..) {
             for (code, &key) in rows.iter_mut().zip(&self.pending) {
-                *code = self.ids.code_short(key);
+                *code = if key >> 127 == 0 {
+                    self.ids.code_short(key)
+                } else {
+                    let to = ends.next().copied().unwrap_or(from);
+                    let text = self.pending_text.get(from..to).unwrap_or_default();
+                    from = to;
+                    self.ids.code_keyed(text, key)
+                };
             }
         }
         self.pending.clear();
+        self.pending_text.clear();
+        self.long_ends.clear();
     }
 
     /// Adds one data row (or skips it, with a warning naming `line`).
