@@ -11,7 +11,7 @@
 //! that closes a record hands the next part a record boundary.
 
 use super::csv_stream::CsvEventStream;
-use super::events::{no_usable_rows, EventLog, EventOptions, Interner};
+use super::events::{no_usable_rows, EventLog, EventOptions, InternIndex, Interner};
 use super::IngestError;
 use crate::report::{Warning, Warnings, MAX_WARNINGS};
 
@@ -71,6 +71,9 @@ pub struct PartLog {
     pub log: EventLog,
     /// The order ids `log.order` codes stand for.
     pub orders: Vec<String>,
+    /// The lookup table of `log.ids` as the part's reader built it (empty for a part that
+    /// travelled as arrays): the merge takes it over for the first part.
+    pub id_index: InternIndex,
     /// Line feeds in the part (to number the lines of the parts after it).
     pub lines: u64,
     /// First line (within the part) with invalid UTF-8.
@@ -110,7 +113,7 @@ impl Merger {
 
     /// Adds the next part (parts must come in file order).
     pub fn add(&mut self, part: PartLog) {
-        let PartLog { log, orders, lines, lossy_line, whole_records, decided } = part;
+        let PartLog { log, orders, id_index, lines, lossy_line, whole_records, decided } = part;
         // Only the last part may end inside a record (the file's end closes it); a part that
         // follows one that did began mid-record.
         self.inexact |= self.parts > 0 && !self.last_whole;
@@ -139,8 +142,14 @@ impl Merger {
         self.last_whole = whole_records;
         if self.parts == 1 {
             // The first part's codes are the merged codes (nothing was interned before them): its
-            // columns become the merged columns without a copy, grown once to all rows.
-            remap(&mut self.ids, log.ids);
+            // columns become the merged columns without a copy, grown once to all rows, and its
+            // ids' table becomes the merged one (interning them again took 10–20 ms at 5M rows).
+            match Interner::join(log.ids, id_index) {
+                Ok(ids) => self.ids = ids,
+                Err(ids) => {
+                    remap(&mut self.ids, ids);
+                }
+            }
             remap(&mut self.events, log.event_names);
             remap(&mut self.orders, orders);
             remap(&mut self.variants, log.variant_names);
@@ -159,13 +168,13 @@ impl Merger {
             return;
         }
         let ids = remap(&mut self.ids, log.ids);
-        self.log.customer.extend(log.customer.iter().map(|&c| code(&ids, c)));
+        extend_mapped(&mut self.log.customer, &log.customer, &ids);
         let events = remap(&mut self.events, log.event_names);
-        self.log.event.extend(log.event.iter().map(|&c| code(&events, c)));
+        extend_mapped(&mut self.log.event, &log.event, &events);
         let orders = remap(&mut self.orders, orders);
-        self.log.order.extend(log.order.iter().map(|&c| code(&orders, c)));
+        extend_mapped(&mut self.log.order, &log.order, &orders);
         let variants = remap(&mut self.variants, log.variant_names);
-        self.log.variant.extend(log.variant.iter().map(|&c| code(&variants, c)));
+        extend_mapped(&mut self.log.variant, &log.variant, &variants);
         self.log.time.extend_from_slice(&log.time);
         self.log.revenue.extend_from_slice(&log.revenue);
     }
@@ -201,6 +210,15 @@ impl Merger {
 /// (its first appearances), so merged codes follow first appearance in the file.
 fn remap(merged: &mut Interner, local: Vec<String>) -> Vec<u32> {
     local.iter().map(|s| merged.code(s)).collect()
+}
+
+/// Appends a part's codes translated to the merged ones, in calls of [`crate::tiers::CHUNK`] rows:
+/// a merge runs once per load, so one call would run all of a large part on the engine's baseline
+/// code (Node, 2.4M rows, in a fresh worker: 120 ms instead of 40).
+fn extend_mapped(out: &mut Vec<u32>, codes: &[u32], map: &[u32]) {
+    crate::tiers::in_chunks(codes.len(), &mut |r| {
+        out.extend(codes.get(r).unwrap_or_default().iter().map(|&c| code(map, c)));
+    });
 }
 
 fn code(map: &[u32], local: u32) -> u32 {

@@ -184,8 +184,16 @@ impl CsvEventStream {
             self.decide()?;
         }
         let Phase::Building(b) = self.phase else { return Err(IngestError::Empty) };
-        let (log, orders) = b.finish_part();
-        Ok(super::csv_parts::PartLog { log, orders, lines, lossy_line: self.lossy_line, whole_records, decided })
+        let (log, orders, id_index) = b.finish_part();
+        Ok(super::csv_parts::PartLog {
+            log,
+            orders,
+            id_index,
+            lines,
+            lossy_line: self.lossy_line,
+            whole_records,
+            decided,
+        })
     }
 
     fn state(&self) -> Fed {

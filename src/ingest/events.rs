@@ -52,6 +52,14 @@ pub struct Interner {
     collided: Vec<u32>,
 }
 
+/// An [`Interner`]'s lookup table without its strings (those become a log's `ids`): a merge takes
+/// over the first part's ids with it instead of interning them all again.
+#[derive(Debug, Clone, Default)]
+pub struct InternIndex {
+    index: rustc_hash::FxHashMap<u128, u32>,
+    collided: Vec<u32>,
+}
+
 /// Byte 15 (the top byte) holds the length, below 16, of a string held whole;
 /// a hashed key has its top bit set, so the two kinds never meet.
 fn intern_key(s: &[u8]) -> u128 {
@@ -130,6 +138,22 @@ impl Interner {
         let c = self.push(std::str::from_utf8(text).unwrap_or_default());
         self.index.insert(key, c);
         c
+    }
+
+    /// The strings, and the lookup table without them.
+    pub fn split(self) -> (Vec<String>, InternIndex) {
+        (self.values, InternIndex { index: self.index, collided: self.collided })
+    }
+
+    /// The interner [`Interner::split`] took apart, from its strings and its table; the strings
+    /// back when the table was not built for them (a different count), so nothing is mislooked.
+    pub fn join(values: Vec<String>, table: InternIndex) -> Result<Interner, Vec<String>> {
+        let InternIndex { index, collided } = table;
+        if index.len() + collided.len() == values.len() {
+            Ok(Interner { values, index, collided })
+        } else {
+            Err(values)
+        }
     }
 
     fn push(&mut self, s: &str) -> u32 {
@@ -385,18 +409,20 @@ impl LogBuilder {
     }
 
     pub fn finish(self) -> Result<EventLog, IngestError> {
-        let (log, _) = self.finish_part();
+        let (log, _, _) = self.finish_part();
         no_usable_rows(log)
     }
 
     /// The rows so far, even none (a part of a file may hold only skipped
-    /// rows), and the order ids their codes stand for (needed to merge parts).
-    pub fn finish_part(mut self) -> (EventLog, Vec<String>) {
+    /// rows), the order ids their codes stand for (needed to merge parts), and
+    /// the ids' lookup table (which the merge reuses for the first part).
+    pub fn finish_part(mut self) -> (EventLog, Vec<String>, InternIndex) {
         self.flush_ids();
-        self.log.ids = self.ids.values;
+        let (ids, id_index) = self.ids.split();
+        self.log.ids = ids;
         self.log.event_names = self.events.values;
         self.log.variant_names = self.variants.values;
-        (self.log, self.orders.values)
+        (self.log, self.orders.values, id_index)
     }
 }
 
@@ -685,6 +711,21 @@ mod tests {
                 Err(e) => proptest::prop_assert!(expected_rows.is_empty(), "{e}"),
             }
         }
+    }
+
+    #[test]
+    fn a_split_interner_joins_back_only_with_its_own_table() {
+        let long = "a-customer-id-longer-than-15";
+        let mut i = Interner::default();
+        for w in ["a", long, "b", "a"] {
+            i.code(w);
+        }
+        let (values, table) = i.split();
+        let mut joined = Interner::join(values.clone(), table.clone()).unwrap();
+        assert_eq!([joined.code("b"), joined.code(long), joined.code("new")], [2, 1, 3]);
+        // A table built for other strings is refused, and the strings come back unchanged.
+        let fewer = values[..2].to_vec();
+        assert_eq!(Interner::join(fewer.clone(), table).err(), Some(fewer));
     }
 
     #[test]

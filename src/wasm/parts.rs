@@ -213,6 +213,7 @@ impl WasmMerger {
         self.inner.add(PartLog {
             log,
             orders,
+            id_index: Default::default(),
             lines: m.lines,
             lossy_line: m.lossy_line,
             whole_records: m.whole_records,
