@@ -30,6 +30,8 @@ import { resultTransfer, segmentSession } from './result.js';
 const inNode = typeof self === 'undefined';
 /** @type {any} the parallel build's glue, once loaded */
 let wasm;
+/** @type {WebAssembly.Memory} its memory (a merge writes another worker's columns straight into it) */
+let memory;
 
 /** The pool's first message (`{ module }`), listened for before anything else can arrive. */
 const firstMessage = inNode ? null : new Promise((resolve) => self.addEventListener('message', (e) => resolve(e.data), { once: true }));
@@ -52,14 +54,14 @@ function browserPort() {
 async function nodeWasm(module) {
   const { readFileSync } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs');
   const glue = await import('./pkg-parallel/seglens_parallel.js');
-  glue.initSync({ module: module ?? readFileSync(new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url)) });
+  ({ memory } = glue.initSync({ module: module ?? readFileSync(new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url)) }));
   return glue;
 }
 
 /** @param {WebAssembly.Module | null} module  compiled by the pool, or null: compile the file here */
 async function browserWasm(module) {
   const glue = await import('./pkg-parallel/seglens_parallel.js');
-  await glue.default({ module_or_path: module ?? new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url) });
+  ({ memory } = await glue.default({ module_or_path: module ?? new URL('./pkg-parallel/seglens_parallel_bg.wasm', import.meta.url) }));
   return glue;
 }
 
@@ -137,6 +139,20 @@ async function freeOnError(obj, use) {
 }
 
 /**
+ * Writes a column another worker sent into this Wasm's memory at byte offset `at` (from
+ * `PartMerger.makeRoom`; the buffer is read after it, since growing the memory replaces it).
+ * @param {Uint32Array | BigInt64Array | Float64Array} column
+ * @param {number} at
+ */
+function place(column, at) {
+  if (column.length === 0) return;
+  const buffer = memory.buffer;
+  if (column instanceof Uint32Array) new Uint32Array(buffer, at, column.length).set(column);
+  else if (column instanceof BigInt64Array) new BigInt64Array(buffer, at, column.length).set(column);
+  else new Float64Array(buffer, at, column.length).set(column);
+}
+
+/**
  * @param {any} m
  * @param {(p: { done: number, rows: number }) => void} report  progress of a load, to the page
  * @returns {Promise<[Record<string, unknown>, Transferable[]]>}
@@ -175,7 +191,11 @@ async function handle(m, report) {
       await freeOnError(merger, async (mg) => {
         kept = null;
         mg.add(own);
-        for (const p of m.parts) mg.addArrays(...p.cols, ...p.strings, p.meta);
+        for (const p of m.parts) {
+          const at = mg.makeRoom(Uint32Array.from(p.cols, (/** @type {ArrayLike<unknown>} */ c) => c.length));
+          p.cols.forEach((/** @type {Uint32Array | BigInt64Array | Float64Array} */ c, /** @type {number} */ i) => place(c, at[i]));
+          mg.addPlaced(...p.strings, p.meta);
+        }
       });
       session = merger.finish(m.options, m.size) ?? null;
       return [{ merged: session !== null, customers: session?.customers ?? 0 }, []];
