@@ -16,20 +16,20 @@ export async function parallelLoadBench(csvFile) {
   const many = availableParallelism();
   /** @type {{ workers: number, load: number, parts: number, report: string }[]} */
   const runs = [];
-  const pools = await Promise.all([1, many].map((workers) => createPool({ workers })));
-  try {
-    for (const workers of [1, many]) runs.push({ workers, load: Infinity, parts: 0, report: '' });
-    // One worker and every core alternate, so a slower spell of this shared machine weighs on both.
-    for (let r = 0; r < 3; r++) {
-      for (const [i, pool] of pools.entries()) {
+  for (const workers of [1, many]) {
+    const pool = await createPool({ workers });
+    try {
+      let load = Infinity;
+      let parts = 0;
+      for (let r = 0; r < 3; r++) {
         const t0 = performance.now();
-        runs[i].parts = (await pool.load(bytes, opts)).parts;
-        runs[i].load = Math.min(runs[i].load, (performance.now() - t0) / 1000);
+        parts = (await pool.load(bytes, opts)).parts;
+        load = Math.min(load, (performance.now() - t0) / 1000);
       }
+      runs.push({ workers, load, parts, report: JSON.stringify(await pool.segment({ k: 4, seed: 0 })) });
+    } finally {
+      pool.dispose();
     }
-    for (const [i, pool] of pools.entries()) runs[i].report = JSON.stringify(await pool.segment({ k: 4, seed: 0 }));
-  } finally {
-    pools.forEach((p) => p.dispose());
   }
   const [one, all] = runs;
   if (one.report !== all.report) throw new Error('parallel load: the Reports of 1 and N workers differ');
