@@ -188,6 +188,10 @@ impl WasmMerger {
         if self.room.is_some() {
             return Err(JsValue::from_str("makeRoom: the part before has not been added (addPlaced)"));
         }
+        // Every column a part has holds one entry per row (time always; the others when present).
+        if len.iter().any(|&l| l != 0 && l != len[1]) {
+            return Err(JsValue::from_str(&format!("makeRoom: columns of different lengths {len:?}")));
+        }
         let room = self.inner.make_room(len.map(|l| l as usize));
         let c = self.inner.room_mut(&room);
         let at = |p: *const u8| p as usize as f64;
