@@ -112,45 +112,37 @@ impl Merger {
     }
 
     /// Adds the next part (parts must come in file order).
-    pub fn add(&mut self, part: PartLog) {
-        let PartLog { log, orders, id_index, .. } = self.count_in(part);
-        if self.parts == 1 {
-            // The first part's codes are the merged codes (nothing was interned before them): its
-            // columns become the merged columns without a copy, grown once to all rows, and its
-            // ids' table becomes the merged one (interning them again took 10–20 ms at 5M rows).
-            match Interner::join(log.ids, id_index) {
-                Ok(ids) => self.ids = ids,
-                Err(ids) => {
-                    remap(&mut self.ids, ids);
-                }
-            }
-            remap(&mut self.events, log.event_names);
-            remap(&mut self.orders, orders);
-            remap(&mut self.variants, log.variant_names);
-            let l = &mut self.log;
-            (l.customer, l.event, l.order, l.variant) = (log.customer, log.event, log.order, log.variant);
-            (l.time, l.revenue) = (log.time, log.revenue);
-            let more = self.rows.saturating_sub(l.customer.len());
-            for v in [&mut l.customer, &mut l.event, &mut l.order, &mut l.variant].into_iter().filter(|v| !v.is_empty())
-            {
-                v.reserve_exact(more);
-            }
-            l.time.reserve_exact(more);
-            if !l.revenue.is_empty() {
-                l.revenue.reserve_exact(more);
-            }
-            return;
+    pub fn add(&mut self, mut part: PartLog) {
+        if self.parts > 0 {
+            // A later part's rows go where an arriving part's are written (`add_placed`).
+            let room = self.make_room(column_lengths(&part.log));
+            self.room_mut(&room).fill_from(&mut part.log);
+            return self.add_placed(part, room);
         }
-        let ids = remap(&mut self.ids, log.ids);
-        extend_mapped(&mut self.log.customer, &log.customer, &ids);
-        let events = remap(&mut self.events, log.event_names);
-        extend_mapped(&mut self.log.event, &log.event, &events);
-        let orders = remap(&mut self.orders, orders);
-        extend_mapped(&mut self.log.order, &log.order, &orders);
-        let variants = remap(&mut self.variants, log.variant_names);
-        extend_mapped(&mut self.log.variant, &log.variant, &variants);
-        self.log.time.extend_from_slice(&log.time);
-        self.log.revenue.extend_from_slice(&log.revenue);
+        let PartLog { log, orders, id_index, .. } = self.count_in(part);
+        // The first part's codes are the merged codes (nothing was interned before them): its
+        // columns become the merged columns without a copy, grown once to all rows, and its
+        // ids' table becomes the merged one (interning them again took 10–20 ms at 5M rows).
+        match Interner::join(log.ids, id_index) {
+            Ok(ids) => self.ids = ids,
+            Err(ids) => {
+                remap(&mut self.ids, ids);
+            }
+        }
+        remap(&mut self.events, log.event_names);
+        remap(&mut self.orders, orders);
+        remap(&mut self.variants, log.variant_names);
+        let l = &mut self.log;
+        (l.customer, l.event, l.order, l.variant) = (log.customer, log.event, log.order, log.variant);
+        (l.time, l.revenue) = (log.time, log.revenue);
+        let more = self.rows.saturating_sub(l.customer.len());
+        for v in [&mut l.customer, &mut l.event, &mut l.order, &mut l.variant].into_iter().filter(|v| !v.is_empty()) {
+            v.reserve_exact(more);
+        }
+        l.time.reserve_exact(more);
+        if !l.revenue.is_empty() {
+            l.revenue.reserve_exact(more);
+        }
     }
 
     /// Grows every merged column by a part's rows (`len`, per column of [`Room`]), zeroed, for a
@@ -284,19 +276,29 @@ pub struct RoomColumns<'a> {
     pub variant: &'a mut [u32],
 }
 
-/// A part's codes, where they lie, translated to the merged ones (in calls, as [`extend_mapped`]).
+impl RoomColumns<'_> {
+    /// Moves `log`'s columns into the room (made with [`column_lengths`] of `log`), leaving them empty.
+    pub fn fill_from(self, log: &mut EventLog) {
+        self.customer.copy_from_slice(&std::mem::take(&mut log.customer));
+        self.time.copy_from_slice(&std::mem::take(&mut log.time));
+        self.event.copy_from_slice(&std::mem::take(&mut log.event));
+        self.revenue.copy_from_slice(&std::mem::take(&mut log.revenue));
+        self.order.copy_from_slice(&std::mem::take(&mut log.order));
+        self.variant.copy_from_slice(&std::mem::take(&mut log.variant));
+    }
+}
+
+/// The lengths of a log's columns, in [`Room`]'s order.
+pub fn column_lengths(l: &EventLog) -> [usize; 6] {
+    [l.customer.len(), l.time.len(), l.event.len(), l.revenue.len(), l.order.len(), l.variant.len()]
+}
+
+/// A part's codes, where they lie, translated to the merged ones, in calls of
+/// [`crate::tiers::CHUNK`] rows: a merge runs once per load, so one call would run all of a large
+/// part on the engine's baseline code (Node, 2.4M rows, in a fresh worker: 120 ms instead of 40).
 fn map_in_place(codes: &mut [u32], map: &[u32]) {
     crate::tiers::in_chunks(codes.len(), &mut |r| {
         codes.get_mut(r).unwrap_or_default().iter_mut().for_each(|c| *c = code(map, *c));
-    });
-}
-
-/// Appends a part's codes translated to the merged ones, in calls of [`crate::tiers::CHUNK`] rows:
-/// a merge runs once per load, so one call would run all of a large part on the engine's baseline
-/// code (Node, 2.4M rows, in a fresh worker: 120 ms instead of 40).
-fn extend_mapped(out: &mut Vec<u32>, codes: &[u32], map: &[u32]) {
-    crate::tiers::in_chunks(codes.len(), &mut |r| {
-        out.extend(codes.get(r).unwrap_or_default().iter().map(|&c| code(map, c)));
     });
 }
 
@@ -350,22 +352,8 @@ mod tests {
                 m.add(p);
                 continue;
             }
-            let l = &mut p.log;
-            let room = m.make_room([
-                l.customer.len(),
-                l.time.len(),
-                l.event.len(),
-                l.revenue.len(),
-                l.order.len(),
-                l.variant.len(),
-            ]);
-            let cols = m.room_mut(&room);
-            cols.customer.copy_from_slice(&std::mem::take(&mut l.customer));
-            cols.time.copy_from_slice(&std::mem::take(&mut l.time));
-            cols.event.copy_from_slice(&std::mem::take(&mut l.event));
-            cols.revenue.copy_from_slice(&std::mem::take(&mut l.revenue));
-            cols.order.copy_from_slice(&std::mem::take(&mut l.order));
-            cols.variant.copy_from_slice(&std::mem::take(&mut l.variant));
+            let room = m.make_room(column_lengths(&p.log));
+            m.room_mut(&room).fill_from(&mut p.log);
             m.add_placed(p, room);
         }
         m.finish().unwrap()
