@@ -63,6 +63,8 @@ fn classify(log: &EventLog, opts: &FeatureOptions) -> Vec<Kind> {
         .collect()
 }
 
+/// One customer's running totals. One `Acc` serves every customer in turn ([`Acc::start`]), so
+/// its lists keep their memory instead of growing from empty for each of a million customers.
 #[derive(Default)]
 struct Acc {
     first: i64,
@@ -75,12 +77,24 @@ struct Acc {
     net: f64,
     refunds: f64,
     events: f64,
-    days: Vec<i64>,
-    distinct: Vec<u32>,
+    /// Distinct days with an event, counted as the (time-ordered) rows move to a new day.
+    active_days: f64,
+    last_day: i64,
     sessions: f64,
     session_secs: f64,
     recent: f64,
     previous: f64,
+}
+
+impl Acc {
+    /// Empties the totals for a customer first seen at `first`, keeping the lists' memory.
+    fn start(&mut self, first: i64) {
+        let (mut purchase_times, mut orders) =
+            (std::mem::take(&mut self.purchase_times), std::mem::take(&mut self.orders));
+        purchase_times.clear();
+        orders.clear();
+        *self = Acc { first, last_day: i64::MIN, purchase_times, orders, ..Acc::default() };
+    }
 }
 
 /// Batches of customers in [`customer_features`] hold about 1/`BATCHES` of the rows (at least
@@ -275,7 +289,10 @@ fn features_in_batches(
     let (mut after, mut unborn) = (0u64, 0u64);
     let mut rows: Vec<usize> = Vec::new();
     let mut event_counts = vec![0f64; log.event_names.len()];
+    // The events the current customer used (each once), in the order first used.
+    let mut used: Vec<u32> = Vec::new();
     let mut batch: Vec<Row> = Vec::with_capacity(batch_rows.min(n));
+    let mut a = Acc::default();
     // The next customers whose rows fit a batch (at least one customer each).
     let batches = std::iter::successors(Some(0..0), |prev: &std::ops::Range<usize>| {
         let c0 = prev.end;
@@ -305,8 +322,14 @@ fn features_in_batches(
                 unborn += 1;
                 continue;
             };
-            let mut a = Acc { first: time(first_row), ..Acc::default() };
-            event_counts.iter_mut().for_each(|v| *v = 0.0);
+            a.start(time(first_row));
+            // Zero the previous customer's counts: only the events it used, so a log with
+            // thousands of event names does not cost thousands of steps per customer.
+            for e in used.drain(..) {
+                if let Some(v) = event_counts.get_mut(e as usize) {
+                    *v = 0.0;
+                }
+            }
             let mut session_start = i64::MIN;
             let mut prev = i64::MIN;
             purchases.clear();
@@ -339,10 +362,18 @@ fn features_in_batches(
                     Kind::Other => {}
                 }
                 a.events += 1.0;
-                a.days.push(t.div_euclid(DAY));
+                let day = t.div_euclid(DAY);
+                if day != a.last_day {
+                    a.active_days += 1.0;
+                    a.last_day = day;
+                }
                 if has_events {
-                    a.distinct.push(event);
-                    event_counts[event as usize] += 1.0;
+                    if let Some(v) = event_counts.get_mut(event as usize) {
+                        if *v == 0.0 {
+                            used.push(event);
+                        }
+                        *v += 1.0;
+                    }
                 }
                 if t > as_of - trend_w {
                     a.recent += 1.0;
@@ -361,9 +392,6 @@ fn features_in_batches(
             if prev != i64::MIN {
                 a.session_secs += (prev - session_start) as f64;
             }
-            a.days.dedup();
-            a.distinct.sort_unstable();
-            a.distinct.dedup();
             let orders = if log.order.is_empty() {
                 a.purchase_rows
             } else {
@@ -384,9 +412,9 @@ fn features_in_batches(
                 flat.push(a.refunds);
             }
             flat.push(a.events);
-            flat.push(a.days.len() as f64);
+            flat.push(a.active_days);
             if has_events {
-                flat.push(a.distinct.len() as f64);
+                flat.push(used.len() as f64);
             }
             if !date_only {
                 let minutes = a.session_secs / 60.0;
