@@ -112,35 +112,35 @@ impl Moves {
 /// the drift. Both tests are made (no branch between them): which one proves a row varies from
 /// row to row, and a mispredicted branch costs more than the second comparison.
 #[inline]
-fn proves(c: &Drift, u: f64, lower: f32) -> bool {
-    (u < c.half_gap) | (u < (f64::from(lower) - c.low_read) * MARGIN)
+fn proves(c: &Drift, u: f64, lower: f64) -> bool {
+    (u < c.half_gap) | (u < (lower - c.low_read) * MARGIN)
 }
 
 /// Whether a row's bounds, read against the drift, still prove its centre nearest.
 #[inline]
-fn holds(m: &Moves, label: u32, upper: f32, lower: f32) -> bool {
+fn holds(m: &Moves, label: u32, upper: f64, lower: f64) -> bool {
     let c = m.of(label as usize);
-    proves(&c, f64::from(upper) + c.up_read, lower)
+    proves(&c, upper + c.up_read, lower)
 }
 
 /// One row whose bounds no longer hold, with its squared distance to its own centre (`own_sq`):
 /// tightens the upper bound and, if still needed, looks at every centre. Returns whether its
 /// label changed.
 #[inline]
-fn look(p: &[f64], own_sq: f64, centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f32, &mut f32)) -> bool {
+fn look(p: &[f64], own_sq: f64, centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f64, &mut f64)) -> bool {
     let (label, upper, lower) = row;
     let a = *label as usize;
     let c = m.of(a);
     let own = own_sq.sqrt();
     if proves(&c, own, *lower) {
-        *upper = f32_up(own - c.up);
+        *upper = own - c.up;
         return false;
     }
     let (j, b1, b2) = two_nearest(p, centers, d);
     let cj = m.of(j);
     *label = j as u32;
-    *upper = f32_up(b1.sqrt() - cj.up);
-    *lower = f32_down(b2.sqrt() + cj.low);
+    *upper = b1.sqrt() - cj.up;
+    *lower = b2.sqrt() + cj.low;
     j != a
 }
 
@@ -171,44 +171,11 @@ fn half_gaps(centers: &[f64], k: usize, d: usize) -> Vec<f64> {
         .collect()
 }
 
-/// `x` as an `f32` no smaller than `x`: a stored upper bound stays an upper bound. Bounds are
-/// kept in `f32` because a settled pass reads every row's bounds and little else: half the bytes
-/// to read (and half the memory, 8 MB per million rows). The bounds only get looser by one part
-/// in 2^24, so near-ties are looked at a little more often; no result changes.
-#[inline]
-pub(super) fn f32_up(x: f64) -> f32 {
-    let f = x as f32;
-    if f64::from(f) < x {
-        next_up(f)
-    } else {
-        f
-    }
-}
-
-/// `x` as an `f32` no larger than `x`: a stored lower bound stays a lower bound.
-#[inline]
-pub(super) fn f32_down(x: f64) -> f32 {
-    -f32_up(-x)
-}
-
-/// The next `f32` above `f` (`f` itself for +∞ and NaN). `f32::next_up` needs Rust 1.86.
-fn next_up(f: f32) -> f32 {
-    if f.is_nan() || f == f32::INFINITY {
-        f
-    } else if f == 0.0 {
-        f32::from_bits(1)
-    } else if f > 0.0 {
-        f32::from_bits(f.to_bits() + 1)
-    } else {
-        f32::from_bits(f.to_bits() - 1)
-    }
-}
-
 /// Every row's label and bounds.
 pub(super) struct Bounds<'a> {
     pub labels: &'a mut [u32],
-    pub upper: &'a mut [f32],
-    pub lower: &'a mut [f32],
+    pub upper: &'a mut [f64],
+    pub lower: &'a mut [f64],
 }
 
 /// One iteration's pass over the rows: every row's bounds ([`holds`], else [`look`]), the rows
@@ -299,8 +266,8 @@ pub(super) fn first_pass(data: &[f64], d: usize, centers: &[f64], b: Bounds) -> 
     for ((p, label), (up, low)) in rows {
         let (j, b1, b2) = two_nearest(p, centers, d);
         *label = j as u32;
-        *up = f32_up(b1.sqrt());
-        *low = f32_down(b2.sqrt());
+        *up = b1.sqrt();
+        *low = b2.sqrt();
     }
     blocks::sub_sums(data, d, b.labels, centers.len() / d)
 }
@@ -372,31 +339,6 @@ mod tests {
     use crate::cluster::kmeans::{kmeans_plus_plus, lloyd};
     use crate::rng::seeded;
     use proptest::prelude::*;
-
-    proptest! {
-        /// Bounds stored in `f32` are rounded outwards, by at most one step of `f32`: an upper
-        /// bound never below the value, a lower bound never above it.
-        #[test]
-        fn f32_bounds_round_outwards(x in prop_oneof![any::<f64>(), -1e3f64..1e3, -1e-40f64..1e-40]) {
-            prop_assume!(!x.is_nan());
-            let (up, down) = (f32_up(x), f32_down(x));
-            prop_assert!(f64::from(up) >= x && f64::from(down) <= x, "{} → {} / {}", x, up, down);
-            let near = x as f32;
-            prop_assert!(up == near || up == next_up(near), "{} → {}", x, up);
-            prop_assert!(down == near || down == -next_up(-near), "{} → {}", x, down);
-        }
-    }
-
-    #[test]
-    fn next_up_steps_across_zero_and_stops_at_infinity() {
-        assert_eq!(next_up(0.0), f32::from_bits(1));
-        assert_eq!(next_up(-f32::from_bits(1)), -0.0);
-        assert_eq!(next_up(1.0), 1.0 + f32::EPSILON);
-        assert_eq!(next_up(-1.0), -1.0 + f32::EPSILON / 2.0);
-        assert_eq!(next_up(f32::MAX), f32::INFINITY);
-        assert_eq!(next_up(f32::INFINITY), f32::INFINITY);
-        assert_eq!(next_up(f32::NEG_INFINITY), -f32::MAX);
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(128))]

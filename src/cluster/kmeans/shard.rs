@@ -50,8 +50,8 @@ pub struct Shard {
     first_row: u64,
     centers: Vec<f64>,
     labels: Vec<u32>,
-    upper: Vec<f32>,
-    lower: Vec<f32>,
+    upper: Vec<f64>,
+    lower: Vec<f64>,
     /// Per-sub-block sums of the rows by cluster, kept between passes (see `blocks.rs`).
     subs: Vec<f64>,
     /// Rows per cluster, following the labels.
