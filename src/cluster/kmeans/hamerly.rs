@@ -211,7 +211,9 @@ pub(super) fn pass(
         }
         // Then the looked-at rows' distances to their own centres, in a loop of their own: their
         // rows are scattered through the data, and with no branch on an answer between them the
-        // loads of many rows are in flight at once, instead of one cache miss after another.
+        // loads of many rows are in flight at once, instead of one cache miss after another
+        // (1M×8 rows in Node: 11.4 against 12.0 ms per iteration with the distance computed
+        // inside `look`; no difference at 100k rows, whose data stays in cache).
         own.clear();
         own.extend(looked.iter().take(n_look).map(|&i| {
             let i = usize::from(i);
