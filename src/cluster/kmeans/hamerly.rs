@@ -22,11 +22,13 @@ pub(super) const MARGIN: f64 = 1.0 - 1e-9;
 /// Nearest and second-nearest centre of `p`: (index, squared distance, second squared distance);
 /// the lowest index on ties, as Lloyd's rule.
 ///
-/// Without a branch on any comparison: which centre is nearest varies from row to row, and the
-/// branches of the obvious loop mispredicted about twice a row, costing more than the distances.
-/// A squared distance is never negative (nor NaN: the data and centres are finite), and the bits
-/// of non-negative floats order as the floats do, so the minimum is tracked in integers, which
-/// compile to conditional moves.
+/// Without a branch on any comparison: which centre is nearest varies from row to row, so the
+/// branches of the obvious loop are hard to predict. A squared distance is never negative (nor NaN:
+/// the data and centres are finite), and the bits of non-negative floats order as the floats do,
+/// so the minimum is tracked in integers, for which selects are cheap. Every centre's distance is
+/// computed, the row's own too (a caller may know it already: one distance more, no branch).
+/// With the changes to [`proves`] and [`Drift`] made with it, per iteration in Node: 1M×8 rows
+/// 10.4 against 12.0 ms, 100k×8 0.79 against 0.88 ms (alternating builds in one process).
 fn two_nearest(p: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
     let inf = f64::INFINITY.to_bits();
     let (mut best, mut b1, mut b2) = (0, inf, inf);
@@ -109,8 +111,8 @@ impl Moves {
 
 /// Whether upper bound `u` (already read against the drift) proves the row's centre `c` nearest:
 /// under half the gap to the nearest other centre, or under the row's lower bound read against
-/// the drift. Both tests are made (no branch between them): which one proves a row varies from
-/// row to row, and a mispredicted branch costs more than the second comparison.
+/// the drift. Both tests are made, with no branch between them: which one proves a row varies
+/// from row to row, so such a branch would be hard to predict.
 #[inline]
 fn proves(c: &Drift, u: f64, lower: f64) -> bool {
     (u < c.half_gap) | (u < (lower - c.low_read) * MARGIN)
