@@ -544,5 +544,45 @@ mod tests {
                 (a, b) => prop_assert_eq!(a.is_ok(), b.is_ok()),
             }
         }
+
+        /// Distinct events and active days, counted as the rows go by, equal a count of the
+        /// distinct values among each customer's rows inside the window (after the lookback
+        /// start, up to `as_of`), over many event names and logs out of time order.
+        #[test]
+        fn distinct_events_and_days_are_counted_in_the_window(
+            rows in prop::collection::vec((0u32..6, 0i64..60, 0u32..40), 1..200),
+            as_of_day in prop::option::of(3i64..15),
+            lookback in prop::option::of(1u32..8),
+        ) {
+            let n_cust = rows.iter().map(|r| r.0).max().unwrap_or(0) as usize + 1;
+            let log = EventLog {
+                ids: (0..n_cust).map(|c| format!("c{c}")).collect(),
+                customer: rows.iter().map(|r| r.0).collect(),
+                // About 4 rows a day, so days repeat and change within a customer.
+                time: rows.iter().map(|r| r.1 * 20_000).collect(),
+                event: rows.iter().map(|r| r.2).collect(),
+                event_names: (0..40).map(|e| format!("e{e}")).collect(),
+                ..EventLog::default()
+            };
+            let opts = FeatureOptions {
+                as_of: as_of_day.map(|d| crate::ingest::time::format_date(d * DAY)),
+                lookback_days: lookback.map(f64::from),
+                ..FeatureOptions::default()
+            };
+            let f = customer_features(&log, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let as_of = as_of_day.map_or(log.time.iter().max().copied().unwrap_or(0) + DAY, |d| d * DAY);
+            let from = lookback.map_or(i64::MIN, |l| as_of - i64::from(l) * DAY);
+            let col = |name: &str| f.table.feature_names.iter().position(|n| n == name);
+            let (Some(ev), Some(days)) = (col("distinct_events"), col("active_days")) else {
+                return Err(TestCaseError::fail("no distinct_events / active_days feature"));
+            };
+            for (row, &c) in f.customer_index.iter().enumerate() {
+                let mine = || rows.iter().filter(|r| r.0 == c && r.1 * 20_000 > from && r.1 * 20_000 <= as_of);
+                let want_events = mine().map(|r| r.2).collect::<std::collections::BTreeSet<_>>().len();
+                let want_days = mine().map(|r| (r.1 * 20_000).div_euclid(DAY)).collect::<std::collections::BTreeSet<_>>().len();
+                prop_assert_eq!(f.table.values[[row, ev]], want_events as f64, "customer {}", c);
+                prop_assert_eq!(f.table.values[[row, days]], want_days as f64, "customer {}", c);
+            }
+        }
     }
 }
