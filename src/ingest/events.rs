@@ -690,7 +690,10 @@ mod tests {
             let mut expected_rows = Vec::new();
             for &(i, bad) in &picks {
                 if bad == 0 {
-                    csv.push_str(&format!("{},not a time\n", pool[i]));
+                    // Skipped for its missing time. Missing, not unreadable: inference ignores
+                    // empty cells, so a log of mostly skipped rows still has a timestamp column
+                    // (with mostly unreadable ones it is, rightly, refused as a whole).
+                    csv.push_str(&format!("{},\n", pool[i]));
                 } else {
                     csv.push_str(&format!("{},2024-01-01T00:00:0{bad}Z\n", pool[i]));
                     expected_rows.push(pool[i].clone());
