@@ -504,6 +504,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A log of `(customer, time, event)` rows, its customers named `c0`, `c1`, … up to the largest.
+    fn log_of(rows: &[(u32, i64, u32)], event_names: Vec<String>) -> EventLog {
+        let n_cust = rows.iter().map(|r| r.0).max().map_or(0, |c| c as usize + 1);
+        EventLog {
+            ids: (0..n_cust).map(|c| format!("c{c}")).collect(),
+            customer: rows.iter().map(|r| r.0).collect(),
+            time: rows.iter().map(|r| r.1).collect(),
+            event: rows.iter().map(|r| r.2).collect(),
+            event_names,
+            ..EventLog::default()
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         /// Copying customers' rows in small batches gives exactly the features of one batch:
@@ -515,16 +528,11 @@ mod tests {
             batch in 1usize..40,
             clv in prop::sample::select(vec![false, false, false, true]),
         ) {
-            let n_cust = rows.iter().map(|r| r.0).max().unwrap_or(0) as usize + 1;
+            let events: Vec<_> = rows.iter().map(|r| (r.0, r.1 * 5_000, r.2)).collect();
             let log = EventLog {
-                ids: (0..n_cust).map(|c| format!("c{c}")).collect(),
-                customer: rows.iter().map(|r| r.0).collect(),
-                time: rows.iter().map(|r| r.1 * 5_000).collect(),
-                event: rows.iter().map(|r| r.2).collect(),
-                event_names: ["view", "purchase", "refund", "search"].map(String::from).to_vec(),
                 revenue: rows.iter().map(|r| f64::from(r.3) / 4.0).collect(),
                 order: rows.iter().map(|r| r.4).collect(),
-                ..EventLog::default()
+                ..log_of(&events, ["view", "purchase", "refund", "search"].map(String::from).to_vec())
             };
             let opts = FeatureOptions {
                 as_of: as_of_day.map(|d| crate::ingest::time::format_date(d * 5_000)),
@@ -554,16 +562,9 @@ mod tests {
             as_of_day in prop::option::of(3i64..15),
             lookback in prop::option::of(1u32..8),
         ) {
-            let n_cust = rows.iter().map(|r| r.0).max().unwrap_or(0) as usize + 1;
-            let log = EventLog {
-                ids: (0..n_cust).map(|c| format!("c{c}")).collect(),
-                customer: rows.iter().map(|r| r.0).collect(),
-                // About 4 rows a day, so days repeat and change within a customer.
-                time: rows.iter().map(|r| r.1 * 20_000).collect(),
-                event: rows.iter().map(|r| r.2).collect(),
-                event_names: (0..40).map(|e| format!("e{e}")).collect(),
-                ..EventLog::default()
-            };
+            // About 4 rows a day, so days repeat and change within a customer.
+            let rows: Vec<_> = rows.iter().map(|r| (r.0, r.1 * 20_000, r.2)).collect();
+            let log = log_of(&rows, (0..40).map(|e| format!("e{e}")).collect());
             let opts = FeatureOptions {
                 as_of: as_of_day.map(|d| crate::ingest::time::format_date(d * DAY)),
                 lookback_days: lookback.map(f64::from),
@@ -577,9 +578,9 @@ mod tests {
                 return Err(TestCaseError::fail("no distinct_events / active_days feature"));
             };
             for (row, &c) in f.customer_index.iter().enumerate() {
-                let mine = || rows.iter().filter(|r| r.0 == c && r.1 * 20_000 > from && r.1 * 20_000 <= as_of);
+                let mine = || rows.iter().filter(|r| r.0 == c && r.1 > from && r.1 <= as_of);
                 let want_events = mine().map(|r| r.2).collect::<std::collections::BTreeSet<_>>().len();
-                let want_days = mine().map(|r| (r.1 * 20_000).div_euclid(DAY)).collect::<std::collections::BTreeSet<_>>().len();
+                let want_days = mine().map(|r| r.1.div_euclid(DAY)).collect::<std::collections::BTreeSet<_>>().len();
                 prop_assert_eq!(f.table.values[[row, ev]], want_events as f64, "customer {}", c);
                 prop_assert_eq!(f.table.values[[row, days]], want_days as f64, "customer {}", c);
             }

@@ -151,8 +151,8 @@ impl Merger {
     /// arguments they were copied into fresh memory first and then again into the columns (Node,
     /// 2.4M rows in a fresh worker: 65 ms before the merge even began).
     pub fn make_room(&mut self, len: [usize; 6]) -> Room {
+        let start = column_lengths(&self.log);
         let l = &mut self.log;
-        let start = [l.customer.len(), l.time.len(), l.event.len(), l.revenue.len(), l.order.len(), l.variant.len()];
         l.customer.resize(start[0] + len[0], 0);
         l.time.resize(start[1] + len[1], 0);
         l.event.resize(start[2] + len[2], 0);
