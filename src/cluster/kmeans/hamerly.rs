@@ -72,12 +72,15 @@ impl Drift {
 #[derive(Debug, Clone)]
 pub(super) struct Moves {
     per: Vec<Drift>,
+    /// Per centre, how much the last pass added to `up_read` and `low_read`: how far ahead
+    /// [`Near`] reaches.
+    step: Vec<(f64, f64)>,
     passes: u32,
 }
 
 impl Moves {
     pub fn new(k: usize) -> Moves {
-        Moves { per: vec![Drift::default(); k], passes: 0 }
+        Moves { per: vec![Drift::default(); k], step: vec![(0.0, 0.0); k], passes: 0 }
     }
 
     /// Adds one M-step's moves, from `old` to `new` centres. Returns the sum of the squared
@@ -93,10 +96,12 @@ impl Moves {
         // wrongly (it only costs a look).
         let rounding = f64::from(2 * self.passes + 10) * f64::EPSILON;
         let half = half_gaps(new, self.per.len(), d);
-        for (c, ((m, &s), h)) in self.per.iter_mut().zip(&shift).zip(half).enumerate() {
+        for (c, (((m, step), &s), h)) in self.per.iter_mut().zip(self.step.iter_mut()).zip(&shift).zip(half).enumerate()
+        {
             m.up += s;
             m.low += if c == a1 { m2 } else { m1 };
             let slack = rounding * (m.up + m.low);
+            *step = (m.up + slack - m.up_read, m.low + slack - m.low_read);
             m.up_read = m.up + slack;
             m.low_read = m.low + slack;
             m.half_gap = h * MARGIN;
@@ -106,6 +111,66 @@ impl Moves {
 
     fn of(&self, c: usize) -> Drift {
         self.per.get(c).copied().unwrap_or(Drift::LOST)
+    }
+
+    /// The `up_read` and `low_read` of centre `c` a few passes ahead, at the pace of the last
+    /// pass ([`AHEAD`] of its steps), plus a sliver for the rounding slack that grows each pass
+    /// even when a centre stands still.
+    fn reach(&self, c: usize) -> (f64, f64) {
+        let (m, (su, sl)) = (self.of(c), self.step.get(c).copied().unwrap_or_default());
+        let sliver = 1e-9 * (m.up_read + m.low_read);
+        (m.up_read + AHEAD * su + sliver, m.low_read + AHEAD * sl + sliver)
+    }
+}
+
+/// How many of the last pass's steps [`Near`] reaches ahead.
+const AHEAD: f64 = 4.0;
+
+/// The rows a pass has to read, once the clustering settles. A full pass also finds the rows
+/// whose bounds would still hold if every centre drifted [`AHEAD`] more passes at the pace of
+/// the last one (`reach`, per centre); the passes after it read only the other rows, for as long
+/// as no centre's drift has gone past its reach. A row left out was not looked at since, so its
+/// bounds and label are as they were, and drifts only grow: its bounds still hold, with no
+/// reading. Once k-means settles a few per cent of the rows are near; reading every row's bounds
+/// was a third of a settled pass. 1M×8 rows in Node, per iteration over iterations 3–20: 10.8
+/// against 12.3 ms (median of 8 rounds, alternating builds); at 100k rows, whose bounds stay in
+/// cache, no difference. [`AHEAD`] of 2 or 8 was no better than 4.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Near {
+    /// The rows to read, ascending.
+    rows: Vec<u32>,
+    /// Per centre, the `up_read` and `low_read` up to which the rows not in `rows` hold.
+    reach: Vec<(f64, f64)>,
+    /// Whether `rows` is in use (not after the first pass, or when most rows were near).
+    valid: bool,
+    /// Passes that read only `rows` (for the tests: the shortcut is taken, and still exact).
+    used: u32,
+}
+
+impl Near {
+    /// Whether every centre's drift is still within its reach.
+    fn covers(&self, m: &Moves) -> bool {
+        self.valid
+            && self.reach.len() == m.per.len()
+            && m.per.iter().zip(&self.reach).all(|(d, &(up, low))| d.up_read <= up && d.low_read <= low)
+    }
+
+    /// Brings the reach down to where the drift would be [`AHEAD`] passes from now at the last
+    /// pass's pace, where that is nearer: the rows kept are then only those still close. A row
+    /// dropped holds up to the new reach, and a row never kept up to the old one, which is further.
+    fn tighten(&mut self, m: &Moves) {
+        for (c, r) in self.reach.iter_mut().enumerate() {
+            let (up, low) = m.reach(c);
+            *r = (r.0.min(up), r.1.min(low));
+        }
+    }
+
+    /// Whether a row's bounds hold against the reach of centre `label` (not counting half the
+    /// gap, which does not only shrink).
+    #[inline]
+    fn holds_ahead(&self, label: u32, upper: f64, lower: f64) -> bool {
+        let (up, low) = self.reach.get(label as usize).copied().unwrap_or((f64::INFINITY, f64::INFINITY));
+        upper + up < (lower - low) * MARGIN
     }
 }
 
@@ -178,9 +243,11 @@ pub(super) struct Bounds<'a> {
     pub labels: &'a mut [u32],
     pub upper: &'a mut [f64],
     pub lower: &'a mut [f64],
+    pub near: &'a mut Near,
 }
 
-/// One iteration's pass over the rows: every row's bounds ([`holds`], else [`look`]), the rows
+/// One iteration's pass over the rows: every row's bounds, or only the [`Near`] rows' while the
+/// others are known to hold ([`holds`], else [`look`]), the rows
 /// per cluster (`counts`, kept up to date from the previous pass's), and the sums of the
 /// sub-blocks where a row changed cluster (`subs` holds every sub-block's sums from the passes
 /// before; the others stay as they are, see `blocks.rs`). Returns how many labels changed. A
@@ -197,19 +264,57 @@ pub(super) fn pass(
 ) -> usize {
     let (subs, counts) = acc;
     let kd = counts.len() * d;
+    let n = b.labels.len();
+    let near = b.near;
+    let full = !near.covers(moves);
+    if full {
+        near.rows.clear();
+        near.reach = (0..counts.len()).map(|c| moves.reach(c)).collect();
+    } else {
+        near.tighten(moves);
+        near.used += 1;
+    }
+    let (mut next_near, mut kept) = (0, 0);
     let bounds = b.labels.chunks_mut(SUB).zip(b.upper.chunks_mut(SUB).zip(b.lower.chunks_mut(SUB)));
     let mut changed = 0;
     let mut own = Vec::with_capacity(SUB);
-    for ((x, (labels, (upper, lower))), out) in data.chunks(SUB * d).zip(bounds).zip(subs.chunks_exact_mut(kd.max(1))) {
+    for (s, ((x, (labels, (upper, lower))), out)) in
+        data.chunks(SUB * d).zip(bounds).zip(subs.chunks_exact_mut(kd.max(1))).enumerate()
+    {
         // First the bounds alone (no data read, no branch on the answer), then the rows they no
         // longer hold for: their data loads do not wait behind mispredicted branches one by one.
         let mut looked = [0u16; SUB];
         let mut n_look = 0;
-        for (i, (&l, (&up, &low))) in labels.iter().zip(upper.iter().zip(lower.iter())).enumerate() {
-            if let Some(slot) = looked.get_mut(n_look) {
-                *slot = i as u16;
+        if full {
+            let mut close = [0u16; SUB];
+            let mut n_close = 0;
+            for (i, (&l, (&up, &low))) in labels.iter().zip(upper.iter().zip(lower.iter())).enumerate() {
+                if let (Some(slot), Some(c)) = (looked.get_mut(n_look), close.get_mut(n_close)) {
+                    *slot = i as u16;
+                    *c = i as u16;
+                }
+                n_look += usize::from(!holds(moves, l, up, low));
+                n_close += usize::from(!near.holds_ahead(l, up, low));
             }
-            n_look += usize::from(!holds(moves, l, up, low));
+            near.rows.extend(close.iter().take(n_close).map(|&i| (s * SUB + usize::from(i)) as u32));
+        } else {
+            let here =
+                near.rows.get(next_near..).unwrap_or_default().partition_point(|&r| (r as usize) < (s + 1) * SUB);
+            for j in next_near..next_near + here {
+                let r = near.rows.get(j).copied().unwrap_or(u32::MAX);
+                let i = (r as usize).wrapping_sub(s * SUB);
+                let (Some(&l), Some(&up), Some(&low)) = (labels.get(i), upper.get(i), lower.get(i)) else { continue };
+                if let (Some(slot), Some(keep)) = (looked.get_mut(n_look), near.rows.get_mut(kept)) {
+                    *slot = i as u16;
+                    *keep = r;
+                }
+                n_look += usize::from(!holds(moves, l, up, low));
+                kept += usize::from(!near.holds_ahead(l, up, low));
+            }
+            next_near += here;
+        }
+        if n_look == 0 {
+            continue;
         }
         // Then the looked-at rows' distances to their own centres, in a loop of their own: their
         // rows are scattered through the data, and with no branch on an answer between them the
@@ -254,6 +359,11 @@ pub(super) fn pass(
         }
         changed += moved;
     }
+    if full {
+        near.valid = near.rows.len() <= n / 2;
+    } else {
+        near.rows.truncate(kept);
+    }
     changed
 }
 
@@ -277,7 +387,12 @@ pub(super) fn first_pass(data: &[f64], d: usize, centers: &[f64], b: Bounds) -> 
 }
 
 /// Hamerly iterations from given centres, with Lloyd's stopping rule.
-pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
+pub(super) fn run_from(x: &Array2<f64>, centers: Vec<f64>, max_iter: u32, tol: f64) -> KMeansModel {
+    iterate(x, centers, max_iter, tol, &mut Near::default())
+}
+
+/// [`run_from`] with the [`Near`] rows it keeps (the tests look at them afterwards).
+fn iterate(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, tol: f64, near: &mut Near) -> KMeansModel {
     let (n, d) = (x.nrows(), x.ncols());
     let k = centers.len() / d.max(1);
     if k == 0 || d == 0 {
@@ -294,8 +409,12 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
     // Per-cluster sums of the rows, kept per sub-block of rows as Lloyd's M-step and the parallel
     // shards sum them (blocks.rs), so the centres are bit-identical; each pass sums again only
     // the sub-blocks where a row changed cluster.
-    let (mut subs, mut counts) =
-        first_pass(data, d, &centers, Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower });
+    let (mut subs, mut counts) = first_pass(
+        data,
+        d,
+        &centers,
+        Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower, near: &mut *near },
+    );
     // Rows whose cluster the last pass changed: none (after the first pass) is scikit-learn's
     // "labels equal the previous ones", without keeping and comparing a copy of the labels.
     let mut changed = n;
@@ -325,7 +444,7 @@ pub(super) fn run_from(x: &Array2<f64>, mut centers: Vec<f64>, max_iter: u32, to
             strict = true;
             break;
         }
-        let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower };
+        let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower, near: &mut *near };
         changed = pass(data, d, &centers, &moves, bounds, (&mut subs, &mut counts));
         if stop {
             break;
@@ -398,5 +517,46 @@ mod tests {
             prop_assert_eq!(&a.centroids, &b.centroids);
             prop_assert_eq!(a.inertia, b.inertia);
         }
+    }
+
+    /// Overlapping blobs (`n` rows, `k` of them in `d` columns) and centres started from rows of
+    /// one blob: many passes, the later ones changing few rows, as k-means settles.
+    fn blobs(n: usize, d: usize, k: usize, seed: u64) -> (Array2<f64>, Vec<f64>) {
+        let mut r = seeded(seed);
+        let mut normal = || (0..12).map(|_| rand::Rng::random::<f64>(&mut r)).sum::<f64>() - 6.0;
+        let vals: Vec<f64> = (0..n * d).map(|i| ((i / d) % k * (i % d + 1)) as f64 * 4.0 + normal()).collect();
+        let init = (0..k * d).map(|i| vals[(i / d) * k * d + i % d] + (i / d) as f64 * 0.2).collect();
+        (Array2::from_shape_vec((n, d), vals).unwrap_or_default(), init)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Passes that read only the near rows (`Near`) give Lloyd's labels and centres: every row
+        /// they leave unread still holds its centre.
+        #[test]
+        fn near_rows_passes_are_lloyds(
+            n in 1000usize..5000, d in 2usize..5, k in 2usize..7, seed in any::<u64>(), max_iter in 8u32..60,
+        ) {
+            let (x, init) = blobs(n, d, k, seed);
+            let a = lloyd::run_from(&x, init.clone(), max_iter, 0.0);
+            let b = run_from(&x, init, max_iter, 0.0);
+            prop_assert_eq!(&a.labels, &b.labels);
+            prop_assert_eq!(a.n_iter, b.n_iter);
+            prop_assert_eq!(&a.centroids, &b.centroids);
+            prop_assert_eq!(a.inertia, b.inertia);
+        }
+    }
+
+    /// The proptest above is about the near rows only if passes use them: on these blobs most do.
+    #[test]
+    fn settling_passes_read_only_the_near_rows() {
+        let (x, init) = blobs(20_000, 4, 5, 7);
+        let mut near = Near::default();
+        let a = lloyd::run_from(&x, init.clone(), 100, 0.0);
+        let b = iterate(&x, init, 100, 0.0, &mut near);
+        assert!(a.n_iter >= 10, "{} passes", a.n_iter);
+        assert!(near.used * 2 >= a.n_iter, "{} of {} passes read only the near rows", near.used, a.n_iter);
+        assert_eq!(a.labels, b.labels);
+        assert_eq!(a.centroids, b.centroids);
     }
 }

@@ -12,7 +12,7 @@
 //! number of shards gives its bits.
 
 use super::blocks::{block_inertia, block_sums};
-use super::hamerly::{first_pass, pass, Bounds, Moves};
+use super::hamerly::{first_pass, pass, Bounds, Moves, Near};
 use super::lloyd::{add_assign, sq_dist};
 
 pub use super::blocks::BLOCK;
@@ -57,6 +57,7 @@ pub struct Shard {
     /// Rows per cluster, following the labels.
     counts: Vec<u64>,
     moves: Moves,
+    near: Near,
 }
 
 impl Shard {
@@ -66,11 +67,12 @@ impl Shard {
         let d = d.max(1);
         let (n, k) = (data.len() / d, centers.len() / d);
         let (mut labels, mut upper, mut lower) = (vec![0; n], vec![0.0; n], vec![0.0; n]);
-        let (subs, counts) =
-            first_pass(data, d, &centers, Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower });
+        let mut near = Near::default();
+        let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower, near: &mut near };
+        let (subs, counts) = first_pass(data, d, &centers, bounds);
         let sums = block_sums(&subs, k * d);
         let moves = Moves::new(k);
-        let shard = Shard { d, k, first_row, centers, labels, upper, lower, subs, counts: counts.clone(), moves };
+        let shard = Shard { d, k, first_row, centers, labels, upper, lower, subs, counts: counts.clone(), moves, near };
         (shard, Partial { sums, counts, changed: n as u64 })
     }
 
@@ -85,7 +87,8 @@ impl Shard {
         let (d, k) = (self.d, self.k);
         self.moves.advance(&self.centers, new_centers, d);
         self.centers = new_centers.to_vec();
-        let bounds = Bounds { labels: &mut self.labels, upper: &mut self.upper, lower: &mut self.lower };
+        let bounds =
+            Bounds { labels: &mut self.labels, upper: &mut self.upper, lower: &mut self.lower, near: &mut self.near };
         let changed = pass(data, d, &self.centers, &self.moves, bounds, (&mut self.subs, &mut self.counts)) as u64;
         Partial { sums: block_sums(&self.subs, k * d), counts: self.counts.clone(), changed }
     }
