@@ -67,7 +67,7 @@ impl Shard {
         let d = d.max(1);
         let (n, k) = (data.len() / d, centers.len() / d);
         let (mut labels, mut upper, mut lower) = (vec![0; n], vec![0.0; n], vec![0.0; n]);
-        let mut near = Near::default();
+        let mut near = Near::for_rows(n);
         let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower, near: &mut near };
         let (subs, counts) = first_pass(data, d, &centers, bounds);
         let sums = block_sums(&subs, k * d);
