@@ -72,15 +72,16 @@ impl Drift {
 #[derive(Debug, Clone)]
 pub(super) struct Moves {
     per: Vec<Drift>,
-    /// Per centre, how much the last pass added to `up_read` and `low_read`: how far ahead
-    /// [`Near`] reaches.
-    step: Vec<(f64, f64)>,
+    /// Per centre, `up_read` and `low_read` a few passes ahead at the pace of the last one
+    /// ([`AHEAD`] of its steps), plus a sliver for the rounding slack that grows each pass even
+    /// when a centre stands still: how far [`Near`] reaches.
+    ahead: Vec<(f64, f64)>,
     passes: u32,
 }
 
 impl Moves {
     pub fn new(k: usize) -> Moves {
-        Moves { per: vec![Drift::default(); k], step: vec![(0.0, 0.0); k], passes: 0 }
+        Moves { per: vec![Drift::default(); k], ahead: vec![(0.0, 0.0); k], passes: 0 }
     }
 
     /// Adds one M-step's moves, from `old` to `new` centres. Returns the sum of the squared
@@ -96,14 +97,17 @@ impl Moves {
         // wrongly (it only costs a look).
         let rounding = f64::from(2 * self.passes + 10) * f64::EPSILON;
         let half = half_gaps(new, self.per.len(), d);
-        for (c, (((m, step), &s), h)) in self.per.iter_mut().zip(self.step.iter_mut()).zip(&shift).zip(half).enumerate()
+        for (c, (((m, ahead), &s), h)) in
+            self.per.iter_mut().zip(self.ahead.iter_mut()).zip(&shift).zip(half).enumerate()
         {
             m.up += s;
             m.low += if c == a1 { m2 } else { m1 };
             let slack = rounding * (m.up + m.low);
-            *step = (m.up + slack - m.up_read, m.low + slack - m.low_read);
-            m.up_read = m.up + slack;
-            m.low_read = m.low + slack;
+            let (up_read, low_read) = (m.up + slack, m.low + slack);
+            let sliver = 1e-9 * (up_read + low_read);
+            *ahead =
+                (up_read + AHEAD * (up_read - m.up_read) + sliver, low_read + AHEAD * (low_read - m.low_read) + sliver);
+            (m.up_read, m.low_read) = (up_read, low_read);
             m.half_gap = h * MARGIN;
         }
         shift.iter().map(|s| s * s).sum()
@@ -111,15 +115,6 @@ impl Moves {
 
     fn of(&self, c: usize) -> Drift {
         self.per.get(c).copied().unwrap_or(Drift::LOST)
-    }
-
-    /// The `up_read` and `low_read` of centre `c` a few passes ahead, at the pace of the last
-    /// pass ([`AHEAD`] of its steps), plus a sliver for the rounding slack that grows each pass
-    /// even when a centre stands still.
-    fn reach(&self, c: usize) -> (f64, f64) {
-        let (m, (su, sl)) = (self.of(c), self.step.get(c).copied().unwrap_or_default());
-        let sliver = 1e-9 * (m.up_read + m.low_read);
-        (m.up_read + AHEAD * su + sliver, m.low_read + AHEAD * sl + sliver)
     }
 }
 
@@ -144,6 +139,7 @@ pub(super) struct Near {
     /// Whether `rows` is in use (not after the first pass, or when most rows were near).
     valid: bool,
     /// Passes that read only `rows` (for the tests: the shortcut is taken, and still exact).
+    #[cfg(test)]
     used: u32,
     /// Never list rows: too few for their bounds to leave the cache (see [`Near::for_rows`]).
     off: bool,
@@ -160,19 +156,17 @@ impl Near {
         Near { off: n < NEAR_MIN_ROWS, ..Near::default() }
     }
 
-    /// Whether every centre's drift is still within its reach.
+    /// Whether every centre's drift is still within its reach. (A centre with no reach has all
+    /// its rows listed: [`Near::holds_ahead`] never holds for it.)
     fn covers(&self, m: &Moves) -> bool {
-        self.valid
-            && self.reach.len() == m.per.len()
-            && m.per.iter().zip(&self.reach).all(|(d, &(up, low))| d.up_read <= up && d.low_read <= low)
+        self.valid && m.per.iter().zip(&self.reach).all(|(d, &(up, low))| d.up_read <= up && d.low_read <= low)
     }
 
     /// Brings the reach down to where the drift would be [`AHEAD`] passes from now at the last
     /// pass's pace, where that is nearer: the rows kept are then only those still close. A row
     /// dropped holds up to the new reach, and a row never kept up to the old one, which is further.
     fn tighten(&mut self, m: &Moves) {
-        for (c, r) in self.reach.iter_mut().enumerate() {
-            let (up, low) = m.reach(c);
+        for (r, &(up, low)) in self.reach.iter_mut().zip(&m.ahead) {
             *r = (r.0.min(up), r.1.min(low));
         }
     }
@@ -281,10 +275,13 @@ pub(super) fn pass(
     let full = !near.covers(moves);
     if full {
         near.rows.clear();
-        near.reach = (0..counts.len()).map(|c| moves.reach(c)).collect();
+        near.reach.clone_from(&moves.ahead);
     } else {
         near.tighten(moves);
-        near.used += 1;
+        #[cfg(test)]
+        {
+            near.used += 1;
+        }
     }
     let (mut next_near, mut kept) = (0, 0);
     let bounds = b.labels.chunks_mut(SUB).zip(b.upper.chunks_mut(SUB).zip(b.lower.chunks_mut(SUB)));
@@ -297,31 +294,33 @@ pub(super) fn pass(
         // longer hold for: their data loads do not wait behind mispredicted branches one by one.
         let mut looked = [0u16; SUB];
         let mut n_look = 0;
-        if full && near.off {
+        if full {
             for (i, (&l, (&up, &low))) in labels.iter().zip(upper.iter().zip(lower.iter())).enumerate() {
                 if let Some(slot) = looked.get_mut(n_look) {
                     *slot = i as u16;
                 }
                 n_look += usize::from(!holds(moves, l, up, low));
             }
-        } else if full {
-            let mut close = [0u16; SUB];
-            let mut n_close = 0;
-            for (i, (&l, (&up, &low))) in labels.iter().zip(upper.iter().zip(lower.iter())).enumerate() {
-                if let (Some(slot), Some(c)) = (looked.get_mut(n_look), close.get_mut(n_close)) {
-                    *slot = i as u16;
-                    *c = i as u16;
+            if !near.off {
+                // The sub-block's bounds again, now in cache: the rows to list.
+                let mut close = [0u16; SUB];
+                let mut n_close = 0;
+                for (i, (&l, (&up, &low))) in labels.iter().zip(upper.iter().zip(lower.iter())).enumerate() {
+                    if let Some(c) = close.get_mut(n_close) {
+                        *c = i as u16;
+                    }
+                    n_close += usize::from(!near.holds_ahead(l, up, low));
                 }
-                n_look += usize::from(!holds(moves, l, up, low));
-                n_close += usize::from(!near.holds_ahead(l, up, low));
+                near.rows.extend(close.iter().take(n_close).map(|&i| (s * SUB + usize::from(i)) as u32));
             }
-            near.rows.extend(close.iter().take(n_close).map(|&i| (s * SUB + usize::from(i)) as u32));
         } else {
-            let here =
-                near.rows.get(next_near..).unwrap_or_default().partition_point(|&r| (r as usize) < (s + 1) * SUB);
-            for j in next_near..next_near + here {
-                let r = near.rows.get(j).copied().unwrap_or(u32::MAX);
+            // The listed rows in this sub-block: the next ones in the ascending list.
+            while let Some(&r) = near.rows.get(next_near) {
                 let i = (r as usize).wrapping_sub(s * SUB);
+                if i >= SUB {
+                    break;
+                }
+                next_near += 1;
                 let (Some(&l), Some(&up), Some(&low)) = (labels.get(i), upper.get(i), lower.get(i)) else { continue };
                 if let (Some(slot), Some(keep)) = (looked.get_mut(n_look), near.rows.get_mut(kept)) {
                     *slot = i as u16;
@@ -330,7 +329,6 @@ pub(super) fn pass(
                 n_look += usize::from(!holds(moves, l, up, low));
                 kept += usize::from(!near.holds_ahead(l, up, low));
             }
-            next_near += here;
         }
         if n_look == 0 {
             continue;
