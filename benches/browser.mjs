@@ -47,7 +47,7 @@ export async function browserBench(csvFile, o = {}) {
   const server = await serve(OUT, 0);
   const browser = await chromium.launch({
     executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--js-flags=--max-old-space-size=8192'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--js-flags=--max-old-space-size=8192 --expose-gc'],
   });
   try {
     const page = await browser.newPage();

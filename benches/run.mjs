@@ -117,7 +117,9 @@ async function kmeansBench(n, d, k) {
   }
   const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
   const initArrays = () => Array.from({ length: k }, (_, c) => Array.from(init.subarray(c * d, (c + 1) * d)));
-  const reps = n > 200000 ? 1 : 3;
+  // Best of 3 for every peer at every size, as seglens's own rows (a single run at 1M varied by
+  // a third between runs in Chromium).
+  const reps = 3;
   res.mlKmeans = perIteration((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations, reps);
   res.skmeans = perIteration((it) => skmeans(arrays, k, initArrays(), it).it, reps);
   return res;
@@ -214,7 +216,7 @@ try {
   rows.push([
     'Chromium: k-means per Lloyd iteration, 100k×8 / 1000k×8, k=6',
     `${fmt(b.kmeans100k.one)} / ${fmt(b.kmeans1m.one)}; ${b.kmeans1m.workers} Web Workers ${fmt(b.kmeans100k.parallel)} / ${fmt(b.kmeans1m.parallel)} (${(b.kmeans1m.one60 / b.kmeans1m.parallel).toFixed(2)}× one thread on 1M over the same iterations, 3–60)`,
-    'same method as the Node rows (blobs generated in the page); workers: www/parallel.js, bit-identical results',
+    `in the same tab: ml-kmeans ${fmt(b.kmeans100k.mlKmeans)} / ${fmt(b.kmeans1m.mlKmeans)} (${(b.kmeans100k.mlKmeans / b.kmeans100k.one).toFixed(2)}× / ${(b.kmeans1m.mlKmeans / b.kmeans1m.one).toFixed(2)}× one thread), skmeans ${fmt(b.kmeans100k.skmeans)} / ${fmt(b.kmeans1m.skmeans)} (${(b.kmeans100k.skmeans / b.kmeans100k.one).toFixed(2)}× / ${(b.kmeans1m.skmeans / b.kmeans1m.one).toFixed(2)}×); same method as the Node rows (blobs generated in the page); workers: www/parallel.js, bit-identical results`,
   ]);
   for (const r of rows.slice(-6)) console.log(r.join(' | '));
 } catch (e) {

@@ -8,6 +8,19 @@ import { defaultWasmUrl, simdSupported } from '../../www/simd.js';
 import { createPool, kmeansParallel } from '../../www/parallel.js';
 import * as duckdb from '@duckdb/duckdb-wasm';
 import Papa from 'papaparse';
+import { kmeans as mlKmeans } from 'ml-kmeans';
+import skmeans from 'skmeans';
+
+/**
+ * Collects the garbage earlier measurements left (PapaParse's rows, the npm k-means packages'
+ * arrays) before the next is timed, so that V8's background collection of one peer's garbage does
+ * not run on the two cores while another is timed (Chromium is started with --expose-gc; without
+ * it this only waits). The same for every peer.
+ */
+async function quiet() {
+  /** @type {any} */ (globalThis).gc?.();
+  await new Promise((ok) => setTimeout(ok, 100));
+}
 
 /** Best of `n` runs of an async `fn`, in seconds, and its last result. */
 async function best(n, fn) {
@@ -136,21 +149,35 @@ async function kmeansPerIteration({ n, d, k }) {
   const initial = [];
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) initial.push(data[c * k * d + j] + c * 0.3);
   const run = (/** @type {number} */ it) => kmeans(data, d, { k, maxIter: it, tol: 0, init: initial }).n_iter;
-  const reps = n > 200000 ? 1 : 3;
+  // Best of 3 for every peer at every size, as seglens's own rows (a single run at 1M varied by
+  // a third between runs in Chromium).
+  const reps = 3;
+  await quiet();
   const two = await best(reps, () => run(2));
   const twenty = await best(reps, () => run(20));
   // Hamerly's iterations get cheaper as the clustering settles: the one-thread : N-worker ratio
   // compares the same iterations (3–60).
   const sixty = await best(reps, () => run(60));
+  const perIteration = (/** @type {{ t: number, out: number }} */ a, /** @type {{ t: number, out: number }} */ b) => (b.t - a.t) / (b.out - a.out);
+  // The npm packages on the same rows and centres in this tab, as benches/run.mjs times them in Node.
+  const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
+  const initArrays = () => Array.from({ length: k }, (_, c) => initial.slice(c * d, (c + 1) * d));
+  /** @type {(run: (it: number) => number) => Promise<number>} */
+  const npm = async (f) => {
+    await quiet();
+    return perIteration(await best(reps, () => f(2)), await best(reps, () => f(20)));
+  };
+  const ml = await npm((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations);
+  const sk = await npm((it) => skmeans(arrays, k, initArrays(), it).it);
   // The same over one Web Worker per core (www/parallel.js), bit-identical results.
   const workers = navigator.hardwareConcurrency;
   const par = (/** @type {number} */ it) => kmeansParallel(data, d, { k, maxIter: it, tol: 0, init: initial, workers }).then((r) => r.n_iter);
   // 2 vs 60 iterations: each call starts its workers and their Wasm, a fixed cost that varies
   // more than 18 iterations of 100k rows take.
+  await quiet();
   const ptwo = await best(3, () => par(2));
   const ptwenty = await best(3, () => par(60));
-  const perIteration = (/** @type {{ t: number, out: number }} */ a, /** @type {{ t: number, out: number }} */ b) => (b.t - a.t) / (b.out - a.out);
-  return { one: perIteration(two, twenty), one60: perIteration(two, sixty), workers, parallel: perIteration(ptwo, ptwenty) };
+  return { one: perIteration(two, twenty), one60: perIteration(two, sixty), workers, parallel: perIteration(ptwo, ptwenty), mlKmeans: ml, skmeans: sk };
 }
 
 /**

@@ -128,8 +128,10 @@ const AHEAD: f64 = 4.0;
 /// bounds and label are as they were, and drifts only grow: its bounds still hold, with no
 /// reading. Once k-means settles a few per cent of the rows are near; reading every row's bounds
 /// was a third of a settled pass. 1M×8 rows in Node, per iteration over iterations 3–20: 10.8
-/// against 12.3 ms (median of 8 rounds, alternating builds); at 100k rows, whose bounds stay in
-/// cache, no difference. [`AHEAD`] of 2 or 8 was no better than 4.
+/// against 12.3 ms (median of 8 rounds, alternating builds; 9.85 against 11.10 in a later run of
+/// 6); at 100k rows, whose bounds stay in cache, none (see [`NEAR_MIN_ROWS`]). [`AHEAD`] of 2 or
+/// 8 was no better than 4. Keeping a copy of the listed rows' data, so that their distances read
+/// it in order, was slower (12.35 against 11.20 ms): the copying cost more than it saved.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Near {
     /// The rows to read, ascending.
@@ -147,7 +149,7 @@ pub(super) struct Near {
 
 /// Fewer rows than this are never listed by [`Near`]: their bounds (20 bytes a row) stay in
 /// cache, so reading them all costs little, and listing them cost more (100k×8 rows in Node,
-/// 0.857 against 0.834 ms per iteration).
+/// 0.857 ms per iteration listed against 0.834 ms not; with this limit 0.812 against 0.854).
 const NEAR_MIN_ROWS: usize = 1 << 18;
 
 impl Near {
@@ -536,8 +538,9 @@ mod tests {
         }
     }
 
-    /// Overlapping blobs (`n` rows, `k` of them in `d` columns) and centres started from rows of
-    /// one blob: many passes, the later ones changing few rows, as k-means settles.
+    /// Blobs (`n` rows, `k` of them in `d` columns, a unit normal around each centre) and centres
+    /// started from rows of one blob: many passes, the later ones changing few rows, as k-means
+    /// settles.
     fn blobs(n: usize, d: usize, k: usize, seed: u64) -> (Array2<f64>, Vec<f64>) {
         let mut r = seeded(seed);
         let mut normal = || (0..12).map(|_| rand::Rng::random::<f64>(&mut r)).sum::<f64>() - 6.0;
