@@ -178,7 +178,7 @@ impl Near {
     #[inline]
     fn holds_ahead(&self, label: u32, upper: f64, lower: f64) -> bool {
         let (up, low) = self.reach.get(label as usize).copied().unwrap_or((f64::INFINITY, f64::INFINITY));
-        upper + up < (lower - low) * MARGIN
+        under_lower(upper + up, lower, low)
     }
 }
 
@@ -188,7 +188,15 @@ impl Near {
 /// from row to row, so such a branch would be hard to predict.
 #[inline]
 fn proves(c: &Drift, u: f64, lower: f64) -> bool {
-    (u < c.half_gap) | (u < (lower - c.low_read) * MARGIN)
+    (u < c.half_gap) | under_lower(u, lower, c.low_read)
+}
+
+/// Whether upper bound `u` is under lower bound `lower` read against a drift of `low`, with the
+/// margin: the one test both a pass ([`proves`]) and the near rows' reach ([`Near::holds_ahead`])
+/// make, so a row that holds against the reach holds against any smaller drift.
+#[inline]
+fn under_lower(u: f64, lower: f64, low: f64) -> bool {
+    u < (lower - low) * MARGIN
 }
 
 /// Whether a row's bounds, read against the drift, still prove its centre nearest.
