@@ -206,8 +206,15 @@ function fillTable(table, head, rows) {
 function fmt(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
-  return v.toLocaleString('en-US', { maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 2 : 3 });
+  return (a >= 100 ? FMT[0] : a >= 1 ? FMT[2] : FMT[3]).format(v);
 }
+
+/**
+ * {@link fmt}'s formats by fraction digits, made once: `toLocaleString` with options builds a new
+ * formatter on every call, and the tables call it hundreds of times per result (the profile
+ * table: two per segment and feature), which was a visible share of the main thread's longest task.
+ */
+const FMT = [0, 1, 2, 3].map((d) => new Intl.NumberFormat('en-US', { maximumFractionDigits: d }));
 
 /** @param {number} n */
 function formatBytes(n) {
@@ -288,12 +295,14 @@ function render(r) {
     }),
   );
   const width = Math.max(320, Math.min(els.chart.clientWidth || 720, 900));
-  els.chart.replaceChildren(segmentSizes(r, width));
   const isRfm = r.method === 'rfm';
-  // The other charts are drawn one per task: each takes tens of milliseconds, all at once
-  // blocked the page for over 100 ms on large inputs. A newer result cancels the rest.
+  // The charts are drawn one per task, after the cards and tables: each takes tens of
+  // milliseconds, all at once blocked the page for over 100 ms on large inputs. The first, the
+  // segment sizes, takes the longest (Plot's code is not yet optimised): drawn with the tables it
+  // made the page's one task over 50 ms in the 1M-event demo. A newer result cancels the rest.
   const gen = ++drawGeneration;
   const later = (/** @type {() => void} */ draw) => setTimeout(() => gen === drawGeneration && draw(), 0);
+  later(() => els.chart.replaceChildren(segmentSizes(r, width)));
   els.pcaFig.hidden = !r.projection;
   const p = r.projection;
   if (p) {

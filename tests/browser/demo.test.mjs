@@ -71,7 +71,13 @@ test('the sample event log runs end to end, with detected roles', async () => {
   await page.locator('#lift-chart svg').first().waitFor();
   await page.locator('#retention-chart svg').first().waitFor();
   await page.locator('#pca-chart svg').first().waitFor();
-  assert.equal(await page.locator('#pca-chart svg circle').count(), 1000, 'one dot per customer (1,000 < the 2,000 sample cap)');
+  // The dots are drawn as one path per segment, a circle (one move and two arcs) per customer.
+  const dots = await page.locator('#pca-chart svg path[fill-opacity="0.7"]').evaluateAll((paths) =>
+    paths.map((p) => ({ fill: p.getAttribute('fill'), circles: (p.getAttribute('d') ?? '').split('M').length - 1 })),
+  );
+  assert.equal(dots.reduce((sum, d) => sum + d.circles, 0), 1000, 'one dot per customer (1,000 < the 2,000 sample cap)');
+  assert.equal(dots.length, 5, 'one path per segment');
+  assert.equal(new Set(dots.map((d) => d.fill)).size, 5, 'each segment in its own colour');
   await page.locator('#lifecycle-chart svg').first().waitFor();
   // The distribution chart: one box (bar), one median tick and one whisker per segment, computed
   // from the exact quartiles rather than one datum per customer.
