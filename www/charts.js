@@ -245,8 +245,11 @@ function dotsBySegment(points) {
     /** @type {Map<number, string[]>} */
     const bySegment = new Map();
     for (const d of points) {
+      // As Plot.dot does, a point without both coordinates (one component only) is not drawn.
+      const [px, py] = [sx(d.x), sy(d.y)];
+      if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
       const parts = bySegment.get(d.segment) ?? bySegment.set(d.segment, []).get(d.segment) ?? [];
-      parts.push(`M${(sx(d.x) - 2.5).toFixed(1)},${sy(d.y).toFixed(1)}a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0`);
+      parts.push(`M${(px - 2.5).toFixed(1)},${py.toFixed(1)}a2.5,2.5 0 1,0 5,0a2.5,2.5 0 1,0 -5,0`);
     }
     for (const [segment, parts] of bySegment) {
       const path = context.document.createElementNS(ns, 'path');

@@ -30,11 +30,10 @@ pub struct Silhouette {
 /// are loops over contiguous columns, two rows at a time in the SIMD Wasm ([`distances_after`]).
 /// Each distance is computed once and added to both rows' sums in a cluster-major table: the
 /// earlier row's under the later row's cluster, and all the later rows' under the earlier row's
-/// cluster, a contiguous loop again. 5,000
-/// rows × 7 features, `metrics()` in Node (alternating builds, median of 7, two runs): 106 and
-/// 105 ms against 197 and 229 ms one row pair at a time (rows as separate vectors, features in
-/// the SIMD lanes), which was about half the time of segmenting a 1M-event log (14,000
-/// customers, k = 4) in a Node CPU profile.
+/// cluster, a contiguous loop again. 5,000 rows × 7 features, `metrics()` in Node (alternating
+/// builds, median of 7, two runs): 106 and 105 ms against 197 and 229 ms one row pair at a time
+/// (rows as separate vectors, features in the SIMD lanes), which was about half the time of
+/// segmenting a 1M-event log (14,000 customers, k = 4) in a Node CPU profile.
 pub fn silhouette_samples(x: ArrayView2<f64>, labels: &[u32]) -> Option<Vec<f64>> {
     let g = Groups::new(x, labels);
     if !g.valid() {
