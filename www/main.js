@@ -206,15 +206,15 @@ function fillTable(table, head, rows) {
 function fmt(v) {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
   const a = Math.abs(v);
-  return (a >= 100 ? FMT[0] : a >= 1 ? FMT[2] : FMT[3]).format(v);
+  return (a >= 100 ? WHOLE : a >= 1 ? CENTS : THOUSANDTHS).format(v);
 }
 
 /**
- * {@link fmt}'s formats by fraction digits, made once: `toLocaleString` with options builds a new
+ * {@link fmt}'s three formats (0, 2 and 3 fraction digits), made once: `toLocaleString` with options builds a new
  * formatter on every call, and the tables call it hundreds of times per result (the profile
  * table: two per segment and feature), which was a visible share of the main thread's longest task.
  */
-const FMT = [0, 1, 2, 3].map((d) => new Intl.NumberFormat('en-US', { maximumFractionDigits: d }));
+const [WHOLE, CENTS, THOUSANDTHS] = [0, 2, 3].map((d) => new Intl.NumberFormat('en-US', { maximumFractionDigits: d }));
 
 /** @param {number} n */
 function formatBytes(n) {
