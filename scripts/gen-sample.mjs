@@ -10,23 +10,9 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** mulberry32: tiny seeded PRNG, deterministic across platforms. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng, normal } from './random.mjs';
 
-/** Standard normal by Box–Muller. */
-export function normal(r) {
-  const u = Math.max(r(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
-}
+export { rng, normal };
 
 const PERSONAS = [
   // share, recency mean (days), orders (mean), order value (log-mean, log-sd), sessions/30d, tenure

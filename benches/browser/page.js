@@ -10,6 +10,7 @@ import * as duckdb from '@duckdb/duckdb-wasm';
 import Papa from 'papaparse';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import skmeans from 'skmeans';
+import { blobs, poorStart } from '../blobs.mjs';
 
 /**
  * Collects the garbage earlier measurements left (PapaParse's rows, the npm k-means packages'
@@ -130,24 +131,14 @@ async function runBench({ csvUrl, sql, reps }) {
 
 /**
  * k-means time per Lloyd iteration in this tab, measured as in benches/run.mjs:
- * (T(20 iterations) − T(2)) / (iterations between), from deliberately poor initial centres.
+ * (T(20 iterations) − T(2)) / (iterations between), on the same blobs from the same deliberately
+ * poor initial centres (benches/blobs.mjs).
  * @param {{ n: number, d: number, k: number }} args
  */
 async function kmeansPerIteration({ n, d, k }) {
   await init({ module_or_path: defaultWasmUrl() });
-  let a = 42 >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => (rand() - 0.5) * 20));
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = centers[i % k][j] + (rand() + rand() + rand() - 1.5) * 2;
-  const initial = [];
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) initial.push(data[c * k * d + j] + c * 0.3);
+  const data = blobs(n, d, k, 42);
+  const initial = Array.from(poorStart(data, d, k));
   const run = (/** @type {number} */ it) => kmeans(data, d, { k, maxIter: it, tol: 0, init: initial }).n_iter;
   // Best of 3 for every peer at every size, as seglens's own rows (a single run at 1M varied by
   // a third between runs in Chromium).
