@@ -6,9 +6,10 @@
 //   one-pass read does) and merged in the first worker into exactly the data a one-pass read
 //   gives. Other inputs, and a file whose split falls inside a quoted field, are read in one pass.
 // - k-means: the rows are split into one shard per worker; each iteration the workers assign
-//   their rows and sum them per block (map), and one coordinator combines the sums into new
-//   centres (reduce). Bit-identical to `kmeansSync` for any number of workers: the sums are
-//   added block by block in row order however the rows are split.
+//   their rows and sum them per block (map), and each worker's copy of one coordinator combines
+//   every worker's sums into the same new centres (reduce) and steps to them: one round trip per
+//   iteration. Bit-identical to `kmeansSync` for any number of workers: the sums are added block
+//   by block in row order however the rows are split.
 //
 //   import { createPool, kmeansParallel } from 'seglens/parallel';
 //   const pool = await createPool();                      // one worker per core
@@ -236,18 +237,17 @@ async function runOn(workers, data, d, opts) {
   let best = null;
   for (let r = 0; r < plan.nInit; r++) {
     const init = plan.inits.slice(r * k * d, (r + 1) * k * d);
-    let partials = (await each({ type: 'start', centers: init })).map((m) => m.partial);
-    await first.ask({ type: 'coord', centers: init, d, tol: plan.tol, maxIter: opts.maxIter ?? 300 });
-    // The coordinator answers [0, centres…] (step), [1, e] (farthest rows) or [2] (done).
-    let { next } = await first.ask({ type: 'absorb', partials });
-    while (next[0] !== 2) {
-      if (next[0] === 0) {
-        partials = (await each({ type: 'step', centers: next.subarray(1) })).map((m) => m.partial);
-        ({ next } = await first.ask({ type: 'absorb', partials }));
-      } else {
-        const far = concat((await each({ type: 'farthest', e: next[1] })).map((m) => m.far), Float64Array);
-        ({ next } = await first.ask({ type: 'relocate', far }));
-      }
+    const partials = (await each({ type: 'start', centers: init })).map((m) => m.partial);
+    await each({ type: 'coord', centers: init, d, tol: plan.tol, maxIter: opts.maxIter ?? 300 });
+    // Every worker's coordinator gets the same partials and answers the same: [0, centres…] with
+    // the worker's sums at those centres, [1, e] with its farthest rows, or [2] (done).
+    let replies = await each({ type: 'absorb', partials });
+    for (let next = replies[0].next; next[0] !== 2; next = replies[0].next) {
+      replies = await each(
+        next[0] === 0
+          ? { type: 'absorb', partials: replies.map((m) => m.partial) }
+          : { type: 'relocate', far: concat(replies.map((m) => m.far), Float64Array) },
+      );
     }
     const { centers } = await first.ask({ type: 'centers' });
     const ends = await each({ type: 'finish', centers });

@@ -8,16 +8,17 @@
 //   { type: 'read', source, options, size }      → { customers }    the whole input in one pass
 //   (while a part or a whole input is read: { id, progress: { done, rows } } every 100 ms and at the end)
 //   { type: 'segment', options }                 → { result }       as segmentSync's
-// k-means: each worker holds one shard of the rows and runs the map step; the first worker also
-// seeds the run and is the coordinator (the reduce step).
+// k-means: each worker holds one shard of the rows and runs the map step, and an identical
+// coordinator (the reduce step: every worker is sent every partial, so each works out the same
+// next centres and steps to them at once, one round trip per iteration); the first worker also
+// seeds the run and gives the final centres and totals.
 //   { type: 'rows', data, d, firstRow }          → { ok }
 //   { type: 'plan', data, d, options }           → { plan: [nInit, tol, inits…] }
 //   { type: 'start', centers }                   → { partial }        a new run from these centres
-//   { type: 'step', centers }                    → { partial }
-//   { type: 'farthest', e }                      → { far }
-//   { type: 'finish', centers }                  → { inertia, labels }
 //   { type: 'coord', centers, tol, maxIter }     → { ok }             a new coordinator
-//   { type: 'absorb', partials } | { type: 'relocate', far }          → { next: [0, centres…] | [1, e] | [2] }
+//   { type: 'absorb', partials } | { type: 'relocate', far }
+//        → { next: [0, centres…], partial } (stepped to the centres) | { next: [1, e], far } | { next: [2] }
+//   { type: 'finish', centers }                  → { inertia, labels }
 //   { type: 'centers' }                          → { centers }        the final centres
 //   { type: 'done', inertia }                    → { done: [n_iter, converged, inertia] }
 // The pool's first message is { module }: the Wasm compiled once for every worker, or null (this
@@ -164,6 +165,15 @@ async function handle(m, report) {
   };
   /** @returns {[Record<string, unknown>, Transferable[]]} */
   const out = (/** @type {string} */ key, /** @type {Float64Array} */ v) => [{ [key]: v }, [v.buffer]];
+  // The coordinator's next move, with this shard's part of it: the sums after a step to the new
+  // centres, or its farthest rows for a relocation.
+  /** @returns {[Record<string, unknown>, Transferable[]]} */
+  const act = (/** @type {Float64Array} */ next) => {
+    if (next[0] === 2) return [{ next }, []];
+    const s = need(shard, 'start');
+    const [key, v] = next[0] === 0 ? ['partial', s.step(next.subarray(1))] : ['far', s.farthest(next[1])];
+    return [{ next, [key]: v }, [v.buffer]];
+  };
   switch (m.type) {
     case 'part': {
       kept?.free();
@@ -226,10 +236,6 @@ async function handle(m, report) {
       shard = new wasm.KMeansShard(r.data, r.d, m.centers, r.firstRow);
       return out('partial', need(shard, 'start').first());
     }
-    case 'step':
-      return out('partial', need(shard, 'start').step(m.centers));
-    case 'farthest':
-      return out('far', need(shard, 'start').farthest(m.e));
     case 'finish': {
       const s = need(shard, 'start');
       const inertia = s.inertia(m.centers);
@@ -241,9 +247,9 @@ async function handle(m, report) {
       coord = new wasm.KMeansCoordinator(m.centers, m.d, m.tol, m.maxIter);
       return [{ ok: true }, []];
     case 'absorb':
-      return [{ next: need(coord, 'coord').absorb(m.partials) }, []];
+      return act(need(coord, 'coord').absorb(m.partials));
     case 'relocate':
-      return [{ next: need(coord, 'coord').relocate(m.far) }, []];
+      return act(need(coord, 'coord').relocate(m.far));
     case 'centers':
       return [{ centers: need(coord, 'coord').centers() }, []];
     case 'done':
