@@ -209,10 +209,7 @@ pub fn looks_like_events(names: &[String], types: &[Inferred], sample: &[Row]) -
         return false;
     }
     let ids: Vec<&str> = sample.iter().filter_map(|r| r.fields.get(id)).collect();
-    let mut distinct = ids.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    roles.preset.is_some() || roles.event.is_some() || distinct.len() < ids.len()
+    roles.preset.is_some() || roles.event.is_some() || crate::sorting::distinct_count(&ids) < ids.len()
 }
 
 /// Reads an event log or order history.

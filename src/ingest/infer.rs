@@ -73,10 +73,7 @@ pub fn time_like_name(name: &str) -> bool {
 pub fn infer_column(rows: &[Row], i: usize, name: &str) -> Inferred {
     let values: Vec<&str> =
         rows.iter().filter_map(|r| r.fields.get(i)).filter(|c| !is_null(c)).map(str::trim).collect();
-    let mut distinct: Vec<&str> = values.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let n_distinct = distinct.len();
+    let n_distinct = crate::sorting::distinct_count(&values);
     let mk = |kind, time, ambiguous_dates| Inferred { kind, time, ambiguous_dates, distinct: n_distinct };
     if values.is_empty() {
         return mk(ColumnType::Empty, None, false);
