@@ -304,3 +304,33 @@ proptest! {
         }
     }
 }
+
+/// Blank lines, a quoted field and bad rows after the sampled head (1,000 rows, from which types
+/// and roles are decided): the whole buffer and one byte at a time give the same rows and warning
+/// lines, and the lines are those counted in the text itself.
+#[test]
+fn blank_lines_and_quotes_after_the_head_keep_their_line_numbers() {
+    let mut text = String::from("customer,date,amount\n");
+    for i in 0..1500 {
+        text.push_str(&format!("c{},2024-01-{:02},{}.50\n", i % 40, i % 28 + 1, i));
+    }
+    let tail = ["", "", "\"c,1\",2024-02-01,3", "c2,not a date,1", "", "c3,2024-02-02", "c4,2024-02-03,4", ""];
+    for line in tail {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str("c5,2024-02-04,5");
+    let bytes = text.as_bytes();
+    let whole = Segmenter::load(bytes, &events()).unwrap();
+    let byte_by_byte = chunked(bytes, &[1], events());
+    same(log(&whole), log(&byte_by_byte)).unwrap();
+    let line_of = |needle: &str| Some(1 + text.lines().position(|l| l == needle).unwrap() as u64);
+    let l = log(&whole);
+    assert_eq!(
+        l.warnings.items.iter().map(|w| w.line).collect::<Vec<_>>(),
+        vec![line_of("c2,not a date,1"), line_of("c3,2024-02-02")]
+    );
+    assert_eq!(l.rows_read, 1500 + 5);
+    assert_eq!(l.rows_skipped, 2);
+    assert!(l.ids.iter().any(|id| id == "c,1"));
+}
