@@ -89,7 +89,7 @@ pub fn summarise(
 
 /// Median as pandas computes it (mean of the two middle values for an even count); NaN when empty.
 fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
+    crate::sorting::sort_f64(v);
     crate::prep::median_sorted(v).unwrap_or(f64::NAN)
 }
 

@@ -84,7 +84,7 @@ pub fn infer_column(rows: &[Row], i: usize, name: &str) -> Inferred {
         let integral = nums.iter().all(|v| v.fract() == 0.0);
         if integral && time_like_name(name) {
             let mut sorted = nums.clone();
-            sorted.sort_by(f64::total_cmp);
+            crate::sorting::sort_f64(&mut sorted);
             let typical = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
             if let Some(unit) = epoch_unit(typical) {
                 return mk(ColumnType::Timestamp, Some(unit), false);

@@ -191,7 +191,7 @@ pub fn silhouette_by_segment(
         .into_iter()
         .enumerate()
         .map(|(c, mut v)| {
-            v.sort_by(f64::total_cmp);
+            crate::sorting::sort_f64(&mut v);
             v.reverse();
             let m = v.len();
             let profile = if m <= PROFILE_POINTS {

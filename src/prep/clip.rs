@@ -31,7 +31,7 @@ pub fn clip_bounds(x: &Array2<f64>, how: Clip, percentile: f64) -> Option<Vec<(f
         x.axis_iter(Axis(1))
             .map(|col| {
                 let mut v: Vec<f64> = col.iter().copied().filter(|v| v.is_finite()).collect();
-                v.sort_by(f64::total_cmp);
+                crate::sorting::sort_f64(&mut v);
                 let q = |f: f64| quantile_sorted(&v, f).unwrap_or(0.0);
                 match how {
                     Clip::Iqr => {

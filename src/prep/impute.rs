@@ -39,7 +39,7 @@ pub fn fill_values(x: &Array2<f64>, how: Impute, constant: f64) -> Vec<f64> {
                 Impute::Mean => mean(present).unwrap_or(0.0),
                 Impute::Median => {
                     let mut v: Vec<f64> = present.collect();
-                    v.sort_by(f64::total_cmp);
+                    crate::sorting::sort_f64(&mut v);
                     median_sorted(&v).unwrap_or(0.0)
                 }
             }

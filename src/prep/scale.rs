@@ -110,7 +110,7 @@ fn constants(col: ArrayView1<f64>, scaling: Scaling) -> (f64, f64) {
         }
         Scaling::Robust => {
             let mut s: Vec<f64> = col.to_vec();
-            s.sort_by(f64::total_cmp);
+            crate::sorting::sort_f64(&mut s);
             let q = |p| quantile_sorted(&s, p).unwrap_or(0.0);
             (q(0.5), nonzero(q(0.75) - q(0.25)))
         }

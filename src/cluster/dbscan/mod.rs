@@ -114,7 +114,7 @@ pub fn suggest_eps(data: &[f64], d: usize, min_samples: usize, seed: u64) -> f64
         if n > EPS_SAMPLE { sample(&mut seeded(seed), n, EPS_SAMPLE).into_vec() } else { (0..n).collect() };
     let k = min_samples.min(n).max(1);
     let mut kd: Vec<f64> = rows.iter().map(|&i| tree.kth_sq_distance(&data[i * d..(i + 1) * d], k).sqrt()).collect();
-    kd.sort_by(f64::total_cmp);
+    crate::sorting::sort_f64(&mut kd);
     let (lo, hi) = (kd[0], kd[kd.len() - 1]);
     if hi - lo <= f64::EPSILON {
         return if hi > 0.0 { hi } else { 1.0 };
