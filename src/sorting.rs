@@ -18,7 +18,8 @@ pub fn distinct_count(values: &[&str]) -> usize {
     let mut order: Vec<usize> = (0..values.len()).collect();
     let at = |i: usize| values.get(i).copied().unwrap_or_default();
     sort_indices(&mut order, &|a, b| at(a).cmp(at(b)));
-    order.windows(2).filter(|w| matches!(w, [a, b] if at(*a) != at(*b))).count() + usize::from(!values.is_empty())
+    order.dedup_by(|a, b| at(*a) == at(*b));
+    order.len()
 }
 
 /// Sorts `values` exactly as `sort_by(f64::total_cmp)` does (equal keys are equal bits, so

@@ -141,7 +141,7 @@ mod tests {
             let want: Vec<usize> = (0..n).filter(|&i| sq(&data[i * d..(i + 1) * d], &q) <= eps * eps).collect();
             prop_assert_eq!(got, want);
             let mut all: Vec<f64> = (0..n).map(|i| sq(&data[i * d..(i + 1) * d], &q)).collect();
-            crate::sorting::sort_f64(&mut all);
+            all.sort_by(f64::total_cmp);
             let kth = all.get(k.min(n) - 1).copied().unwrap();
             prop_assert_eq!(t.kth_sq_distance(&q, k.min(n)), kth);
         }
