@@ -10,7 +10,8 @@ use super::infer::{infer_column, ColumnType, Inferred};
 use super::roles::{detect_roles, RoleOptions, Roles};
 use super::source::{decode_and_open, Row};
 use super::table::{clip, number_problem};
-use super::time::{epoch_unit, guess_text_format, TimeFormat};
+use super::time::{epoch_unit, guess_text_format, DayCache, TimeFormat};
+use super::value::present;
 use super::{is_null, parse_number, IngestError};
 use crate::report::{Warning, Warnings};
 
@@ -287,6 +288,8 @@ pub(crate) struct LogBuilder {
     width: usize,
     names: Vec<String>,
     time_format: TimeFormat,
+    /// The last ISO date read (most rows repeat it).
+    days: DayCache,
     ids: Interner,
     /// Keys of the ids of the latest rows, not yet looked up (their rows' `customer` codes are
     /// placeholders until [`LogBuilder::flush_ids`]).
@@ -365,6 +368,7 @@ impl LogBuilder {
             width: names.len(),
             names,
             time_format,
+            days: DayCache::default(),
             ids: Interner::default(),
             pending: Vec::with_capacity(ID_BATCH),
             pending_text: String::new(),
@@ -510,21 +514,27 @@ impl LogBuilder {
     }
 
     /// The row's timestamp, or why the row is skipped.
-    fn time_of(&self, f: &dyn Cells) -> Result<i64, String> {
+    fn time_of(&mut self, f: &dyn Cells) -> Result<i64, String> {
         let t = self.roles.time;
-        let col = t.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
-        let unreadable = |shown: String| {
-            format!("column \"{col}\": cannot read \"{shown}\" as {}; row skipped", self.time_format.name())
-        };
-        match t.and_then(|i| f.value(i)) {
+        // Err(None): missing; Err(Some(text)): unreadable, as shown in the message.
+        let read = match t.and_then(|i| f.value(i)) {
             // A number held as a number (host typed arrays): NaN is missing.
-            Some(v) if v.is_nan() => Err(format!("column \"{col}\": missing timestamp; row skipped")),
-            Some(v) => self.time_format.from_number(v).ok_or_else(|| unreadable(super::host::number_text(v))),
-            None => match t.and_then(|i| f.get(i)).map(crate::ingest::value::trim).filter(|c| !is_null(c)) {
-                None => Err(format!("column \"{col}\": missing timestamp; row skipped")),
-                Some(v) => self.time_format.parse(v).ok_or_else(|| unreadable(clip(v))),
+            Some(v) if v.is_nan() => Err(None),
+            Some(v) => self.time_format.from_number(v).ok_or_else(|| Some(super::host::number_text(v))),
+            None => match t.and_then(|i| f.get(i)).and_then(present) {
+                None => Err(None),
+                Some(v) => self.time_format.parse_with(v, &mut self.days).ok_or_else(|| Some(clip(v))),
             },
-        }
+        };
+        read.map_err(|shown| {
+            let col = t.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
+            match shown {
+                None => format!("column \"{col}\": missing timestamp; row skipped"),
+                Some(shown) => {
+                    format!("column \"{col}\": cannot read \"{shown}\" as {}; row skipped", self.time_format.name())
+                }
+            }
+        })
     }
 
     /// The row's revenue (0 when missing; `None` without a revenue column), or why the row is skipped.
@@ -538,7 +548,7 @@ impl LogBuilder {
                 "column \"{col}\": \"{}\" is not a finite number; row skipped",
                 super::host::number_text(v)
             )),
-            None => match f.get(i).map(crate::ingest::value::trim).filter(|c| !is_null(c)) {
+            None => match f.get(i).and_then(present) {
                 None => Ok(Some(0.0)),
                 Some(v) => parse_number(v)
                     .map(Some)
@@ -603,7 +613,7 @@ impl LogBuilder {
         if f.count() != self.width {
             return self.skip(line(), format!("expected {} fields, found {}; row skipped", self.width, f.count()));
         }
-        let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).map(crate::ingest::value::trim).filter(|c| !is_null(c));
+        let cell = |i: Option<usize>| i.and_then(|i| f.get(i)).and_then(present);
         let Some(id) = cell(self.roles.id).or_else(|| cell(self.roles.id_fallback)) else {
             let col = self.roles.id.and_then(|i| self.names.get(i)).map_or("id", String::as_str);
             return self.skip(line(), format!("column \"{col}\": missing customer id; row skipped"));

@@ -39,9 +39,16 @@ impl TimeFormat {
 
     /// Parses one cell; `None` when it is not a valid timestamp of this format.
     pub fn parse(&self, s: &str) -> Option<i64> {
-        let s = s.trim();
+        self.parse_with(s, &mut DayCache::default())
+    }
+
+    /// [`TimeFormat::parse`] for a reader of many rows: an ISO date equal to the last one read
+    /// (the ten characters of `cache`) is not read again. Rows of a log mostly come in time
+    /// order, so most rows repeat the previous row's date.
+    pub fn parse_with(&self, s: &str, cache: &mut DayCache) -> Option<i64> {
+        let s = crate::ingest::value::trim(s);
         match self {
-            TimeFormat::Iso => parse_iso(s),
+            TimeFormat::Iso => parse_iso_with(s, cache),
             TimeFormat::DayFirst => parse_slash(s, true),
             TimeFormat::MonthFirst => parse_slash(s, false),
             TimeFormat::EpochSeconds => epoch(s, 1.0),
@@ -117,7 +124,7 @@ fn digits(s: &str) -> Option<u32> {
 
 /// `HH:MM[:SS[.fff]]` then an optional zone (`Z`, `UTC`, `±HH[:MM]`, `±HHMM`) → seconds of day minus offset.
 fn time_of_day(s: &str) -> Option<i64> {
-    let s = s.trim();
+    let s = crate::ingest::value::trim(s);
     if s.is_empty() {
         return Some(0);
     }
@@ -164,10 +171,11 @@ fn split_zone(s: &str) -> Option<(&str, i64)> {
     if let Some(pos) = s.rfind(['+', '-']) {
         let (clock, zone) = s.split_at(pos);
         let sign = if zone.starts_with('-') { -1 } else { 1 };
-        let z = zone[1..].replace(':', "");
+        let z = zone.get(1..)?.replace(':', "");
+        // `get`, not slicing: four bytes need not be four characters (`a€`).
         let (h, m) = match z.len() {
             2 => (digits(&z)?, 0),
-            4 => (digits(&z[..2])?, digits(&z[2..])?),
+            4 => (digits(z.get(..2)?)?, digits(z.get(2..)?)?),
             _ => return None,
         };
         if h > 18 || m > 59 {
@@ -180,17 +188,41 @@ fn split_zone(s: &str) -> Option<(&str, i64)> {
 
 /// ISO-8601 / RFC 3339 and the common `YYYY-MM-DD HH:MM:SS` and `YYYY/MM/DD` variants.
 pub fn parse_iso(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 10 || !(b[4] == b'-' || b[4] == b'/') || b[7] != b[4] {
-        return None;
-    }
-    let y = digits(s.get(..4)?)? as i64;
-    let m = digits(s.get(5..7)?)?;
-    let d = digits(s.get(8..10)?)?;
-    let day = date(y, m, d)?;
+    parse_iso_with(s, &mut DayCache::default())
+}
+
+/// The last date [`TimeFormat::parse_with`] read: its first ten bytes and its day's first second.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DayCache {
+    text: [u8; 10],
+    day: Option<i64>,
+}
+
+/// [`parse_iso`], with the date read from `cache` when its ten characters are the cached ones
+/// (the date is a function of those ten bytes alone).
+fn parse_iso_with(s: &str, cache: &mut DayCache) -> Option<i64> {
+    let head: [u8; 10] = s.as_bytes().get(..10)?.try_into().ok()?;
+    let day = match cache.day {
+        Some(day) if head == cache.text => day,
+        _ => {
+            let [_, _, _, _, sep, _, _, sep2, _, _] = head;
+            if !(sep == b'-' || sep == b'/') || sep2 != sep {
+                return None;
+            }
+            let y = digits(s.get(..4)?)? as i64;
+            let m = digits(s.get(5..7)?)?;
+            let d = digits(s.get(8..10)?)?;
+            let day = date(y, m, d)?;
+            *cache = DayCache { text: head, day: Some(day) };
+            day
+        }
+    };
     let rest = s.get(10..)?;
-    let rest = rest.strip_prefix(['T', 't', ' ']).unwrap_or(rest);
-    if !rest.is_empty() && !rest.as_bytes()[0].is_ascii_digit() {
+    let rest = match rest.as_bytes().first() {
+        Some(b'T' | b't' | b' ') => rest.get(1..)?,
+        _ => rest,
+    };
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii_digit()) {
         return None;
     }
     Some(day + time_of_day(rest)?)
@@ -283,6 +315,34 @@ pub fn guess_text_format<'a>(values: impl Iterator<Item = &'a str> + Clone, leni
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Reading a column through one [`DayCache`] gives what reading each cell alone gives:
+        /// valid and invalid dates, repeated and not, with and without a time, and any text.
+        #[test]
+        fn the_day_cache_changes_no_result(cells in proptest::collection::vec(proptest::prop_oneof![
+            "20[0-2][0-9][-/]0[0-3][-/][0-3][0-9]([Tt ][0-2][0-9]:[0-6][0-9](:[0-6][0-9])?(Z|[+-]0[0-9]:?[0-9]{2})?)?",
+            "2024-01-0[12]T1[0-9]:00:00Z",
+            ".{0,14}",
+        ], 1..40)) {
+            for f in [TimeFormat::Iso, TimeFormat::DayFirst, TimeFormat::EpochSeconds] {
+                let mut cache = DayCache::default();
+                for c in &cells {
+                    proptest::prop_assert_eq!(f.parse_with(c, &mut cache), f.parse_with(c, &mut DayCache::default()), "{}", c);
+                }
+            }
+        }
+    }
+
+    /// A zone of four bytes that are not four ASCII characters is refused, not sliced inside a
+    /// character (which panicked: a trap in the Wasm).
+    #[test]
+    fn zones_with_multibyte_characters_are_refused() {
+        for s in ["2024-01-01T10:00+a€", "2024-01-01T10:00-é1", "2024-01-01 10:00:00+€5", "2024-01-01T10:00+€"] {
+            assert_eq!(parse_iso(s), None, "{s}");
+        }
+        assert_eq!(parse_iso("2024-01-01T10:00+0130"), Some(days_from_civil(2024, 1, 1) * DAY + 36_000 - 5_400));
+    }
 
     #[test]
     fn civil_round_trip_and_known_days() {
