@@ -334,6 +334,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// No text makes a format's parser panic: dates and clocks followed by any characters
+        /// (multi-byte ones where zones, fractions and separators go), and any text at all.
+        #[test]
+        fn no_text_panics_a_parser(s in proptest::prop_oneof![
+            "[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9.,]{1,4})?)?(Z|z| ?UTC|[+-][0-9€é:a]{1,4})?.{0,3}",
+            "(2024-0[1-9]-1[0-9]|1[0-2]/1[0-9]/2024)[Tt ]1[0-9]:[0-5][0-9](:[0-5][0-9](\\.[0-9€]{1,3})?)?( ?UTC|[+-][0-9€é:a]{1,4})",
+            ".{0,24}",
+        ]) {
+            for f in [TimeFormat::Iso, TimeFormat::DayFirst, TimeFormat::MonthFirst, TimeFormat::EpochSeconds, TimeFormat::EpochMillis, TimeFormat::EpochMicros] {
+                let _ = f.parse(&s);
+            }
+        }
+    }
+
     /// A zone of four bytes that are not four ASCII characters is refused, not sliced inside a
     /// character (which panicked: a trap in the Wasm).
     #[test]
