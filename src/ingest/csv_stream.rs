@@ -355,19 +355,50 @@ fn record_line(end_line: u64, ended_by_lf: bool, data: &[u8]) -> u64 {
 /// delimiters: it ends with a line feed (after an optional CR) and holds no quote, no other CR,
 /// and only UTF-8. Returns the line without its line break and the input after it, and leaves
 /// in `ends` where each field ends (the delimiters' offsets, then the line's length). Any other
-/// line (`None`) is csv_core's to read: splitting most lines in one loop of comparisons takes
-/// a third of the instructions csv_core's state machine takes per byte.
+/// line (`None`) is csv_core's to read. Eight bytes are compared at a time ([`bytes_equal`]):
+/// 1M events in Node, 229 ms against 274 ms with three `memchr` calls per line and 283 ms with
+/// csv_core for every line (minimum of 20 alternating rounds).
 fn plain_line<'a>(input: &'a [u8], delimiter: u8, ends: &mut Vec<usize>) -> Option<(&'a str, &'a [u8])> {
-    let lf = memchr::memchr(b'\n', input)?;
+    ends.clear();
+    let (mut special, mut at) = (false, 0);
+    let lf = loop {
+        // Eight bytes at a time, as one word (zero bytes past the end match nothing looked for).
+        let w = match input.get(at..at + 8) {
+            Some(bytes) => u64::from_le_bytes(bytes.try_into().ok()?),
+            None => {
+                let tail = input.get(at..).filter(|t| !t.is_empty())?;
+                tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b))
+            }
+        };
+        let lf = bytes_equal(w, b'\n');
+        // The delimiters before the line feed, if there is one in this word.
+        let before = if lf == 0 { u64::MAX } else { (lf & lf.wrapping_neg()) - 1 };
+        let mut delims = bytes_equal(w, delimiter) & before;
+        while delims != 0 {
+            ends.push(at + (delims.trailing_zeros() / 8) as usize);
+            delims &= delims - 1;
+        }
+        special |= (bytes_equal(w, b'"') | bytes_equal(w, b'\r')) & before != 0;
+        if lf != 0 {
+            break at + (lf.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    };
     let (line, rest) = (input.get(..lf)?, input.get(lf + 1..)?);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if memchr::memchr2(b'"', b'\r', line).is_some() {
+    if special && line.iter().any(|&b| b == b'"' || b == b'\r') {
         return None;
     }
-    ends.clear();
-    ends.extend(memchr::memchr_iter(delimiter, line));
     ends.push(line.len());
     Some((std::str::from_utf8(line).ok()?, rest))
+}
+
+/// The high bit of each byte of `w` that equals `c`, exactly (no carries between bytes: each
+/// byte's low seven bits are added within the byte).
+fn bytes_equal(w: u64, c: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (0x0101_0101_0101_0101 * u64::from(c));
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// A plain line's fields (see [`plain_line`]): field `i` ends at `ends[i]` and starts after the
@@ -411,4 +442,50 @@ impl Cells for Fields<'_> {
 /// (start, end) of each field, from csv_core's field end offsets.
 fn spans(ends: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
     ends.iter().scan(0, |start, &end| Some((std::mem::replace(start, end), end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Eight bytes compared at once mark exactly the bytes equal to `c`.
+        #[test]
+        fn bytes_equal_marks_exactly_the_equal_bytes(w in any::<u64>(), c in any::<u8>(), spread in any::<u64>()) {
+            // Some bytes forced to `c`, so matches (and neighbours of matches) are common.
+            let bytes: Vec<u8> = w.to_le_bytes().iter().zip(spread.to_le_bytes()).map(|(&b, s)| if s < 96 { c } else { b }).collect();
+            let w = u64::from_le_bytes(bytes.clone().try_into().unwrap());
+            let want = bytes.iter().enumerate().fold(0u64, |m, (i, &b)| if b == c { m | 0x80 << (8 * i) } else { m });
+            prop_assert_eq!(bytes_equal(w, c), want);
+        }
+
+        /// A plain line is what a byte-by-byte reading of the definition gives.
+        #[test]
+        fn plain_lines_are_split_as_defined(
+            input in prop::collection::vec(prop::sample::select(vec![b'a', b'7', b',', b';', b'"', b'\r', b'\n', 0xC3, 0xA9, 0xFF, 0]), 0..40),
+            delimiter in prop::sample::select(vec![b',', b';']),
+        ) {
+            let mut ends = Vec::new();
+            let got = plain_line(&input, delimiter, &mut ends);
+            let want = input.iter().position(|&b| b == b'\n').and_then(|lf| {
+                let line = &input[..lf];
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let plain = !line.contains(&b'"') && !line.contains(&b'\r');
+                let text = std::str::from_utf8(line).ok().filter(|_| plain)?;
+                let mut want_ends: Vec<usize> = (0..line.len()).filter(|&i| line[i] == delimiter).collect();
+                want_ends.push(line.len());
+                Some((text, &input[lf + 1..], want_ends))
+            });
+            match (got, want) {
+                (None, None) => {}
+                (Some((text, rest)), Some((want_text, want_rest, want_ends))) => {
+                    prop_assert_eq!(text, want_text);
+                    prop_assert_eq!(rest, want_rest);
+                    prop_assert_eq!(ends, want_ends);
+                }
+                (got, want) => prop_assert!(false, "{:?} against {:?}", got, want),
+            }
+        }
+    }
 }
