@@ -51,6 +51,10 @@ pub struct Interner {
     /// Codes of long strings whose key another string already had (a 127-bit
     /// hash collision: kept correct, never expected in practice).
     collided: Vec<u32>,
+    /// The last key looked up and its code: logs exported per customer (order histories,
+    /// sessions) repeat the previous row's id, and event streams the previous event, and a
+    /// repeat then costs one comparison instead of a table lookup.
+    last: Option<(u128, u32)>,
 }
 
 /// An [`Interner`]'s lookup table without its strings (those become a log's `ids`): a merge takes
@@ -106,6 +110,20 @@ impl Interner {
     }
 
     fn code_keyed(&mut self, s: &str, key: u128) -> u32 {
+        let same = |c: u32| self.values.get(c as usize).is_some_and(|v| v == s);
+        match self.last {
+            // A short key is the string itself; a long one is checked as a table hit is.
+            Some((k, c)) if k == key && (s.len() < 16 || same(c)) => c,
+            _ => {
+                let c = self.look_up(s, key);
+                self.last = Some((key, c));
+                c
+            }
+        }
+    }
+
+    /// [`Interner::code_keyed`] through the table.
+    fn look_up(&mut self, s: &str, key: u128) -> u32 {
         let found = self.index.get(&key).copied();
         let same = |c: u32| self.values.get(c as usize).is_some_and(|v| v == s);
         match found {
@@ -130,6 +148,18 @@ impl Interner {
     /// The code of the short string (under 16 bytes) whose key is `key`: the key holds the string
     /// itself, so nothing else is needed to find it or, the first time, to store it.
     fn code_short(&mut self, key: u128) -> u32 {
+        match self.last {
+            Some((k, c)) if k == key => c,
+            _ => {
+                let c = self.short_look_up(key);
+                self.last = Some((key, c));
+                c
+            }
+        }
+    }
+
+    /// [`Interner::code_short`] through the table.
+    fn short_look_up(&mut self, key: u128) -> u32 {
         if let Some(&c) = self.index.get(&key) {
             return c;
         }
@@ -151,7 +181,7 @@ impl Interner {
     pub fn join(values: Vec<String>, table: InternIndex) -> Result<Interner, Vec<String>> {
         let InternIndex { index, collided } = table;
         if index.len() + collided.len() == values.len() {
-            Ok(Interner { values, index, collided })
+            Ok(Interner { values, index, collided, last: None })
         } else {
             Err(values)
         }
