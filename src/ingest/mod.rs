@@ -15,7 +15,7 @@ mod sniff;
 pub mod source;
 pub(crate) mod table;
 pub mod time;
-pub(crate) mod value;
+mod value;
 
 pub use csv_stream::{read_csv_events, CsvEventStream, Fed};
 pub use error::IngestError;
