@@ -449,6 +449,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// CRLF at every offset in a word of eight bytes, a CR that is not before the LF, a quote.
+    #[test]
+    fn plain_lines_end_at_lf_or_crlf_anywhere_in_a_word() {
+        let mut ends = Vec::new();
+        for n in 0..20 {
+            let line = "a".repeat(n);
+            for end in ["\n", "\r\n"] {
+                let input = format!("{line}{end}next,line");
+                let got = plain_line(input.as_bytes(), b',', &mut ends);
+                assert_eq!(got, Some((line.as_str(), "next,line".as_bytes())), "{input:?}");
+                assert_eq!(ends, [n]);
+            }
+            for bad in ["\r", "\""] {
+                let input = format!("{line}{bad}a\n");
+                assert_eq!(plain_line(input.as_bytes(), b',', &mut ends), None, "{input:?}");
+            }
+        }
+    }
+
     proptest! {
         /// Eight bytes compared at once mark exactly the bytes equal to `c`.
         #[test]
@@ -463,7 +482,27 @@ mod tests {
         /// A plain line is what a byte-by-byte reading of the definition gives.
         #[test]
         fn plain_lines_are_split_as_defined(
-            input in prop::collection::vec(prop::sample::select(vec![b'a', b'7', b',', b';', b'"', b'\r', b'\n', 0xC3, 0xA9, 0xFF, 0]), 0..40),
+            input in prop_oneof![
+                prop::collection::vec(prop::sample::select(vec![b'a', b'7', b',', b';', b'"', b'\r', b'\n', 0xC3, 0xA9, 0xFF, 0]), 0..40),
+                // A line of plain bytes, perhaps one quote, CR or invalid byte anywhere in it, an
+                // LF or a CRLF (every offset within a word of eight bytes), then anything.
+                (
+                    prop::collection::vec(prop::sample::select(vec![b'a', b'7', b',', b';', 0xC3, 0xA9]), 0..24),
+                    prop::option::of((any::<prop::sample::Index>(), prop::sample::select(vec![b'"', b'\r', 0xFF]))),
+                    any::<bool>(),
+                    prop::collection::vec(prop::sample::select(vec![b'a', b',', b'\n', b'"', b'\r']), 0..10),
+                ).prop_map(|(mut line, special, crlf, tail)| {
+                    if let Some((at, c)) = special {
+                        line.insert(at.index(line.len() + 1), c);
+                    }
+                    if crlf {
+                        line.push(b'\r');
+                    }
+                    line.push(b'\n');
+                    line.extend(tail);
+                    line
+                }),
+            ],
             delimiter in prop::sample::select(vec![b',', b';']),
         ) {
             let mut ends = Vec::new();
