@@ -230,7 +230,7 @@ impl CsvEventStream {
                         let line = self.core.line() + self.plain_lines;
                         // csv_core skips blank lines; so does this.
                         if !text.is_empty() {
-                            b.add_at(&|| line, &Line { text, ends: &self.plain_ends });
+                            b.add_at(&|| line, &Fields { data: text, ends: &self.plain_ends, gap: 1 });
                         }
                         self.plain_lines += 1;
                         input = rest;
@@ -286,7 +286,7 @@ impl CsvEventStream {
         let record_line = || record_line(end_line, ended_by_lf, data);
         let record = match std::str::from_utf8(data) {
             Ok(text) => {
-                let fields = Fields { data: text, ends };
+                let fields = Fields { data: text, ends, gap: 0 };
                 match &mut self.phase {
                     Phase::Building(b) => {
                         b.add_at(&record_line, &fields);
@@ -401,31 +401,13 @@ fn bytes_equal(w: u64, c: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
-/// A plain line's fields (see [`plain_line`]): field `i` ends at `ends[i]` and starts after the
-/// delimiter that ended field `i - 1`.
-struct Line<'a> {
-    text: &'a str,
-    ends: &'a [usize],
-}
-
-impl Cells for Line<'_> {
-    fn count(&self) -> usize {
-        self.ends.len()
-    }
-    fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(before) => *self.ends.get(before)? + 1,
-            None => 0,
-        };
-        self.text.get(start..end)
-    }
-}
-
-/// One record's fields as `&str` slices of the unescaped record text.
+/// One record's fields as `&str` slices of its text: field `i` ends at `ends[i]` and starts
+/// `gap` bytes after field `i - 1` ends: 0 in csv_core's unescaped output (no delimiters kept),
+/// 1 in a plain line read in place (see [`plain_line`]; the delimiter lies between).
 struct Fields<'a> {
     data: &'a str,
     ends: &'a [usize],
+    gap: usize,
 }
 
 impl Cells for Fields<'_> {
@@ -434,7 +416,10 @@ impl Cells for Fields<'_> {
     }
     fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)? + self.gap,
+            None => 0,
+        };
         self.data.get(start..end)
     }
 }
