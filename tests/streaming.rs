@@ -163,6 +163,35 @@ proptest! {
     }
 }
 
+/// A CRLF log past the sampled head (read as plain lines once the LF after a record's CR is
+/// read), with blank lines and a bad row: every row read and the bad row's line named, whole or
+/// in chunks of any size (some splitting a CR from its LF).
+#[test]
+fn crlf_logs_past_the_head_name_the_lines_of_bad_rows() {
+    let mut bytes = b"customer,date,amount\r\n".to_vec();
+    for i in 0..3000 {
+        match i {
+            // Lines 1502 and 1503 are blank; row i after them is on line i + 3.
+            1500 => bytes.extend_from_slice(b"\r\n\r\n"),
+            2000 => bytes.extend_from_slice(b"c1,not a date,5\r\n"),
+            _ => bytes.extend_from_slice(format!("c{},2024-01-01,{}\r\n", i % 7, i).as_bytes()),
+        }
+    }
+    let whole = Segmenter::load(&bytes, &Options::default()).unwrap();
+    let lines = |s: &Segmenter| log(s).warnings.items.iter().map(|w| w.line).collect::<Vec<_>>();
+    assert_eq!(lines(&whole), [Some(2003)]);
+    assert_eq!((log(&whole).rows_read, log(&whole).rows_skipped), (2999, 1));
+    assert_eq!(
+        log(&whole).revenue.iter().sum::<f64>(),
+        (0..3000).filter(|&i| i != 1500 && i != 2000).sum::<i32>() as f64
+    );
+    for sizes in [[1usize], [2], [3], [4095], [33_001]] {
+        let parts = chunked(&bytes, &sizes, Options::default());
+        assert_eq!(lines(&parts), lines(&whole), "chunks of {sizes:?}");
+        assert_eq!(log(&parts).revenue, log(&whole).revenue);
+    }
+}
+
 #[test]
 fn invalid_utf8_split_across_chunks_warns_once_with_its_line() {
     let mut bytes = b"customer,date,amount\n".to_vec();
