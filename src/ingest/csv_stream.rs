@@ -485,10 +485,10 @@ fn bytes_equal(w: u64, c: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
-/// Like [`bytes_equal`], in fewer steps, but exact only up to the first byte equal to `c`: a
-/// byte above it may be marked wrongly (a borrow carries into it). So it is nonzero exactly when
-/// some byte equals `c`, and its lowest mark is the first such byte, which is all a line feed,
-/// a quote or a CR needs: whether there is one before the line feed.
+/// Like [`bytes_equal`], in fewer steps, but exact only up to the first byte equal to `c`: it
+/// marks every byte equal to `c`, and may also mark a byte above one (a borrow carries into it).
+/// So it is nonzero exactly when some byte equals `c`, and its lowest mark is the first such
+/// byte: all that finding the line feed, and whether a quote or a CR lies before it, needs.
 fn has_byte(w: u64, c: u8) -> u64 {
     let x = w ^ (0x0101_0101_0101_0101 * u64::from(c));
     x.wrapping_sub(0x0101_0101_0101_0101) & !x & HIGH
