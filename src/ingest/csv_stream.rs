@@ -233,25 +233,26 @@ impl CsvEventStream {
     fn feed(&mut self, mut input: &[u8]) -> Result<Fed, IngestError> {
         let at_end = input.is_empty();
         loop {
-            if self.lf_after_cr && !self.plan_only && matches!(self.phase, Phase::Building(_)) {
-                match input.split_first() {
-                    // `core` would read this LF as a blank line after the CR; counted as the
-                    // end of the CR's line. (`core` stays in its after-CR state, which reads
-                    // any later byte as the start of a record.)
-                    Some((b'\n', rest)) => {
-                        input = rest;
-                        self.plain_lines += 1;
-                        self.at_line_start = true;
-                        self.lf_after_cr = false;
+            // Lines are read in place only once the columns are decided (and read).
+            if let (Phase::Building(b), false) = (&mut self.phase, self.plan_only) {
+                if self.lf_after_cr {
+                    match input.split_first() {
+                        // `core` would read this LF as a blank line after the CR; counted as the
+                        // end of the CR's line. (`core` stays in its after-CR state, which reads
+                        // any later byte as the start of a record.)
+                        Some((b'\n', rest)) => {
+                            input = rest;
+                            self.plain_lines += 1;
+                            self.at_line_start = true;
+                            self.lf_after_cr = false;
+                        }
+                        // A lone CR ended the record: `core` reads on.
+                        Some(_) => self.lf_after_cr = false,
+                        // The LF, if any, is in the next chunk.
+                        None => {}
                     }
-                    // A lone CR ended the record: `core` reads on.
-                    Some(_) => self.lf_after_cr = false,
-                    // The LF, if any, is in the next chunk.
-                    None => {}
                 }
-            }
-            if self.at_line_start && !self.plan_only {
-                if let Phase::Building(b) = &mut self.phase {
+                if self.at_line_start {
                     let spans = (&mut self.plain_ends, &mut self.plain_starts);
                     if let Some((text, rest, quoted)) = plain_line(input, self.delimiter, spans) {
                         let line = self.core.line() + self.plain_lines;

@@ -110,26 +110,36 @@ impl Interner {
     }
 
     fn code_keyed(&mut self, s: &str, key: u128) -> u32 {
-        let same = |c: u32| self.values.get(c as usize).is_some_and(|v| v == s);
-        match self.last {
-            // A short key is the string itself; a long one is checked as a table hit is.
-            Some((k, c)) if k == key && (s.len() < 16 || same(c)) => c,
-            _ => {
-                let c = self.look_up(s, key);
-                self.last = Some((key, c));
-                c
+        // A short key is the string itself; a long one is checked as a table hit is.
+        self.remembered(key, (s.len() >= 16).then_some(s), |i| i.look_up(s, key))
+    }
+
+    /// The code of `key` when it is the last key looked up (and, for a `long` string, the code's
+    /// text is that string), else `look`'s, remembered for the next row.
+    #[inline]
+    fn remembered(&mut self, key: u128, long: Option<&str>, look: impl FnOnce(&mut Self) -> u32) -> u32 {
+        if let Some((k, c)) = self.last {
+            if k == key && long.is_none_or(|s| self.is(c, s)) {
+                return c;
             }
         }
+        let c = look(self);
+        self.last = Some((key, c));
+        c
+    }
+
+    /// Whether code `c` stands for `s`.
+    fn is(&self, c: u32, s: &str) -> bool {
+        self.values.get(c as usize).is_some_and(|v| v == s)
     }
 
     /// [`Interner::code_keyed`] through the table.
     fn look_up(&mut self, s: &str, key: u128) -> u32 {
         let found = self.index.get(&key).copied();
-        let same = |c: u32| self.values.get(c as usize).is_some_and(|v| v == s);
         match found {
             // A short key is the string itself.
-            Some(c) if s.len() < 16 || same(c) => c,
-            Some(_) => match self.collided.iter().copied().find(|&c| same(c)) {
+            Some(c) if s.len() < 16 || self.is(c, s) => c,
+            Some(_) => match self.collided.iter().copied().find(|&c| self.is(c, s)) {
                 Some(c) => c,
                 None => {
                     let c = self.push(s);
@@ -148,14 +158,7 @@ impl Interner {
     /// The code of the short string (under 16 bytes) whose key is `key`: the key holds the string
     /// itself, so nothing else is needed to find it or, the first time, to store it.
     fn code_short(&mut self, key: u128) -> u32 {
-        match self.last {
-            Some((k, c)) if k == key => c,
-            _ => {
-                let c = self.short_look_up(key);
-                self.last = Some((key, c));
-                c
-            }
-        }
+        self.remembered(key, None, |i| i.short_look_up(key))
     }
 
     /// [`Interner::code_short`] through the table.
