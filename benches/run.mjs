@@ -11,7 +11,8 @@
 //   the demo page end to end: 1M events and ~10M events
 //
 // Sizes: SEGLENS_BENCH_EVENTS (default 1,000,000 events); SEGLENS_BENCH_10M=0 skips the 10M run.
-// Timings are the best of 3.
+// Timings are the best of 3; k-means iterations alternate a 2- and a 20-iteration run, 7 rounds at
+// 100k rows and 3 at 1M, for every contestant (see perIteration).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -51,34 +52,30 @@ function best(n, fn) {
  * Per-iteration time of `run(iters)` → { t, iterations }: (T(long) − T(2)) / (it(long) − it(2)),
  * so fixed costs (copying data in, the final assignment, results out) are not counted.
  * Hamerly's iterations get cheaper as the clustering settles, so two runs compare only over the
- * same iterations.
+ * same iterations. The short and the long run alternate, `reps` times each, and each keeps its
+ * best: this machine has slow spells lasting seconds, and a block of short runs timed in a quiet
+ * spell against a block of long runs in a slow one (or the reverse) moved the difference by 2×
+ * (100k rows in Node: T(2) 35 ms throughout, T(20) 70 ms in one spell and 50 ms in the next).
  */
-function perIteration(run, reps, long = 20) {
-  const a = best(reps, () => run(2));
-  const b = best(reps, () => run(long));
+async function perIteration(run, reps, long = 20) {
+  const a = { t: Infinity, out: 0 };
+  const b = { t: Infinity, out: 0 };
+  for (let i = 0; i < reps; i++) {
+    for (const [r, it] of [[a, 2], [b, long]]) {
+      const s = performance.now();
+      r.out = await run(it);
+      r.t = Math.min(r.t, (performance.now() - s) / 1000);
+    }
+  }
   if (b.out - a.out < 5) throw new Error(`only ${b.out - a.out} iterations apart: the data converges too fast to time iterations`);
   return (b.t - a.t) / (b.out - a.out);
 }
 
 /**
- * {@link perIteration} for an async run, over 2 vs 60 iterations: each run starts its workers and
- * their Wasm, a fixed cost that varies more than 18 iterations of 100k rows take.
+ * Rounds of {@link perIteration} at `n` rows: at 100k rows an iteration is 1–2 ms against a fixed
+ * cost of 20–40 ms, so the machine's noise needs more rounds to be seen through than at 1M.
  */
-async function perIterationAsync(run, reps) {
-  const once = async (it) => {
-    let t = Infinity;
-    let out;
-    for (let i = 0; i < reps; i++) {
-      const s = performance.now();
-      out = await run(it);
-      t = Math.min(t, (performance.now() - s) / 1000);
-    }
-    return { t, out };
-  };
-  const a = await once(2);
-  const b = await once(60);
-  return (b.t - a.t) / (b.out - a.out);
-}
+const roundsFor = (n) => (n <= 100_000 ? 7 : 3);
 
 async function kmeansBench(n, d, k) {
   const data = blobs(n, d, k, 42);
@@ -86,31 +83,32 @@ async function kmeansBench(n, d, k) {
   const res = {};
   const initList = Array.from(init);
   const one = (it) => slKmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter;
-  res.seglens = perIteration(one, 3);
+  const reps = roundsFor(n);
+  res.seglens = await perIteration(one, reps);
   // Over the iterations the N-worker run is timed on, for the one-thread : N-worker ratio.
-  res.seglens60 = perIteration(one, 3, 60);
-  res.seglensScalar = perIteration((it) => scalar.kmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter, 3);
-  // Map-reduce over worker_threads (www/parallel.js), bit-identical to the one-thread result.
-  res.seglensN = await perIterationAsync(async (it) => (await kmeansParallel(data, d, { k, maxIter: it, tol: 0, init: initList, workers: cpus().length })).n_iter, 3);
+  res.seglens60 = await perIteration(one, reps, 60);
+  res.seglensScalar = await perIteration((it) => scalar.kmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter, reps);
+  // Map-reduce over worker_threads (www/parallel.js), bit-identical to the one-thread result,
+  // over 2 vs 60 iterations: each run starts its workers and their Wasm, a fixed cost that varies
+  // more than 18 iterations of 100k rows take.
+  res.seglensN = await perIteration(async (it) => (await kmeansParallel(data, d, { k, maxIter: it, tol: 0, init: initList, workers: cpus().length })).n_iter, reps, 60);
   const dataFile = join(tmp, `blobs_${n}.f64`);
   const initFile = join(tmp, `init_${n}.f64`);
   writeFileSync(dataFile, Buffer.from(data.buffer));
   writeFileSync(initFile, Buffer.from(init.buffer));
   try {
-    const py = JSON.parse(execFileSync('python3', [here('./sklearn_lloyd.py'), dataFile, n, d, k, initFile, '1'], { encoding: 'utf8' }));
+    const py = JSON.parse(execFileSync('python3', [here('./sklearn_lloyd.py'), dataFile, n, d, k, initFile, '1', String(reps)], { encoding: 'utf8' }));
     res.sklearn = py.per_iter;
-    const py2 = JSON.parse(execFileSync('python3', [here('./sklearn_lloyd.py'), dataFile, n, d, k, initFile, String(cpus().length)], { encoding: 'utf8' }));
+    const py2 = JSON.parse(execFileSync('python3', [here('./sklearn_lloyd.py'), dataFile, n, d, k, initFile, String(cpus().length), String(reps)], { encoding: 'utf8' }));
     res.sklearnN = py2.per_iter;
   } catch (e) {
     console.error(`scikit-learn unavailable (${e.message.split('\n')[0]}); pip install scikit-learn threadpoolctl`);
   }
   const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
   const initArrays = () => Array.from({ length: k }, (_, c) => Array.from(init.subarray(c * d, (c + 1) * d)));
-  // Best of 3 for every peer at every size, as seglens's own rows (a single run at 1M varied by
-  // a third between runs in Chromium).
-  const reps = 3;
-  res.mlKmeans = perIteration((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations, reps);
-  res.skmeans = perIteration((it) => skmeans(arrays, k, initArrays(), it).it, reps);
+  // As many rounds for every peer as for seglens's own rows.
+  res.mlKmeans = await perIteration((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations, reps);
+  res.skmeans = await perIteration((it) => skmeans(arrays, k, initArrays(), it).it, reps);
   return res;
 }
 
@@ -264,7 +262,8 @@ const md = [
   '(scikit-learn and pandas as Python subprocesses timing themselves on the same bytes). The Chromium rows run',
   'seglens, PapaParse and DuckDB-Wasm (single-threaded "eh" build) in one headless tab on the same bytes (benches/browser.mjs).',
   'In parentheses: peer time / seglens time (above 1 = seglens is faster). k-means iterations are timed as',
-  '(T(20 iterations) − T(2)) / (iterations between), from the same deliberately poor initial centres; N-worker runs',
+  '(T(20 iterations) − T(2)) / (iterations between), from the same deliberately poor initial centres, the two runs',
+  'alternating (7 rounds at 100k rows, 3 at 1M, the best of each kept; the same for every contestant); N-worker runs',
   'over 60 (a worker start varies more than 18 short iterations), compared with one thread over the same 60.',
   '',
   '| what | seglens | peers |',

@@ -130,25 +130,42 @@ async function runBench({ csvUrl, sql, reps }) {
 }
 
 /**
+ * The best time (seconds) of `run(2)` and of `run(long)` and their results, the two alternating
+ * `reps` times: a block of short runs in a quiet spell of this machine against a block of long
+ * runs in a slow one moved the difference between them by 2×.
+ * @param {number} reps
+ * @param {(it: number) => number | Promise<number>} run
+ * @param {number} long
+ */
+async function alternating(reps, run, long) {
+  const short = { t: Infinity, out: 0 };
+  const longer = { t: Infinity, out: 0 };
+  for (let i = 0; i < reps; i++) {
+    for (const [r, it] of /** @type {const} */ ([[short, 2], [longer, long]])) {
+      const s = performance.now();
+      r.out = await run(it);
+      r.t = Math.min(r.t, (performance.now() - s) / 1000);
+    }
+  }
+  return [short, longer];
+}
+
+/**
  * k-means time per Lloyd iteration in this tab, measured as in benches/run.mjs:
  * (T(20 iterations) − T(2)) / (iterations between), on the same blobs from the same deliberately
  * poor initial centres (benches/blobs.mjs).
- * @param {{ n: number, d: number, k: number }} args
+ * @param {{ n: number, d: number, k: number, reps?: number }} args
  */
-async function kmeansPerIteration({ n, d, k }) {
+async function kmeansPerIteration({ n, d, k, reps = 3 }) {
   await init({ module_or_path: defaultWasmUrl() });
   const data = blobs(n, d, k, 42);
   const initial = Array.from(poorStart(data, d, k));
   const run = (/** @type {number} */ it) => kmeans(data, d, { k, maxIter: it, tol: 0, init: initial }).n_iter;
-  // Best of 3 for every peer at every size, as seglens's own rows (a single run at 1M varied by
-  // a third between runs in Chromium).
-  const reps = 3;
   await quiet();
-  const two = await best(reps, () => run(2));
-  const twenty = await best(reps, () => run(20));
+  const [two, twenty] = await alternating(reps, run, 20);
   // Hamerly's iterations get cheaper as the clustering settles: the one-thread : N-worker ratio
   // compares the same iterations (3–60).
-  const sixty = await best(reps, () => run(60));
+  const [, sixty] = await alternating(reps, run, 60);
   const perIteration = (/** @type {{ t: number, out: number }} */ a, /** @type {{ t: number, out: number }} */ b) => (b.t - a.t) / (b.out - a.out);
   // The npm packages on the same rows and centres in this tab, as benches/run.mjs times them in Node.
   const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
@@ -156,7 +173,7 @@ async function kmeansPerIteration({ n, d, k }) {
   /** @type {(run: (it: number) => number) => Promise<number>} */
   const npm = async (f) => {
     await quiet();
-    return perIteration(await best(reps, () => f(2)), await best(reps, () => f(20)));
+    return perIteration(...(await alternating(reps, f, 20)));
   };
   const ml = await npm((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations);
   const sk = await npm((it) => skmeans(arrays, k, initArrays(), it).it);
@@ -166,9 +183,8 @@ async function kmeansPerIteration({ n, d, k }) {
   // 2 vs 60 iterations: each call starts its workers and their Wasm, a fixed cost that varies
   // more than 18 iterations of 100k rows take.
   await quiet();
-  const ptwo = await best(3, () => par(2));
-  const ptwenty = await best(3, () => par(60));
-  return { one: perIteration(two, twenty), one60: perIteration(two, sixty), workers, parallel: perIteration(ptwo, ptwenty), mlKmeans: ml, skmeans: sk };
+  const [ptwo, psixty] = await alternating(reps, par, 60);
+  return { one: perIteration(two, twenty), one60: perIteration(two, sixty), workers, parallel: perIteration(ptwo, psixty), mlKmeans: ml, skmeans: sk };
 }
 
 /**
