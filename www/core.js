@@ -237,7 +237,7 @@ export function runMetrics(data, d, labels, seed = 0) {
  * @param {Float64Array | number[]} data  `rows × d` values, row-major
  * @param {number} d  columns
  * @param {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[] }} options
- * @returns {{ labels: number[], centroids: number[], inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d`
+ * @returns {{ labels: Uint32Array, centroids: Float64Array, inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d` (typed arrays, as `kmeansParallel` returns them)
  */
 export function runKmeans(data, d, options) {
   return call(() => kmeans(data instanceof Float64Array ? data : Float64Array.from(data), d, options));

@@ -65,7 +65,7 @@ export function predictSync(input, modelJson, options = {}) {
  * @param {Float64Array | number[]} data
  * @param {number} d
  * @param {{ k: number, nInit?: number, maxIter?: number, tol?: number, seed?: number, init?: number[] }} options
- * @returns {{ labels: number[], centroids: number[], inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d`
+ * @returns {{ labels: Uint32Array, centroids: Float64Array, inertia: number, n_iter: number, converged: boolean }}  `centroids` row-major, `k × d` (typed arrays, as `kmeansParallel` returns them)
  */
 export function kmeansSync(data, d, options) {
   return runKmeans(data, d, options);

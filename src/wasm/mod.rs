@@ -89,15 +89,7 @@ impl Session {
     pub fn features(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let opts = options_from(options)?;
         let t = self.data.features_table(&opts).map_err(into_error)?;
-        let out = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v).map(|_| ());
-        let ids: js_sys::Array = t.ids.iter().map(|s| JsValue::from_str(s)).collect();
-        let names: js_sys::Array = t.feature_names.iter().map(|s| JsValue::from_str(s)).collect();
-        let values = js_sys::Float64Array::from(t.values.as_standard_layout().as_slice().unwrap_or(&[]));
-        set("ids", &ids)?;
-        set("names", &names)?;
-        set("values", &values)?;
-        Ok(out.into())
+        id_table(&t.ids, &t.feature_names, &t.values)
     }
 
     /// The features the latest segmentation used, per customer (after imputation):
@@ -105,15 +97,7 @@ impl Session {
     #[wasm_bindgen(js_name = segmentFeatures)]
     pub fn segment_features(&self) -> Result<JsValue, JsValue> {
         let seg = self.latest()?;
-        let out = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v).map(|_| ());
-        let ids: js_sys::Array = seg.ids.iter().map(|s| JsValue::from_str(s)).collect();
-        let names: js_sys::Array = seg.report.features.iter().map(|s| JsValue::from_str(s)).collect();
-        let values = js_sys::Float64Array::from(seg.values.as_standard_layout().as_slice().unwrap_or(&[]));
-        set("ids", &ids)?;
-        set("names", &names)?;
-        set("values", &values)?;
-        Ok(out.into())
+        id_table(&seg.ids, &seg.report.features, &seg.values)
     }
 
     /// Segments the loaded data; returns the Report as a plain object.
@@ -215,19 +199,10 @@ struct KMeansOptions {
     init: Option<Vec<f64>>,
 }
 
-#[derive(Serialize)]
-struct KMeansOut {
-    labels: Vec<u32>,
-    centroids: Vec<f64>,
-    inertia: f64,
-    n_iter: u32,
-    converged: bool,
-}
-
 /// k-means on a row-major matrix (`data.length / d` rows of `d` values),
 /// without any preprocessing: the building block for teams with their own UI.
 #[wasm_bindgen]
-pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn kmeans(data: Vec<f64>, d: usize, options: JsValue) -> Result<JsValue, JsValue> {
     let bad = |m: String| error_value("bad_params", &m, None, None);
     let (o, x) = kmeans_input(data, d, options)?;
     let valid = kmeans_params(&o).check(x.nrows()).map_err(|e| into_error(e.into()))?;
@@ -239,13 +214,17 @@ pub fn kmeans(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsVal
         }
         None => valid.fit(&x),
     };
-    to_js(&KMeansOut {
-        labels: model.labels,
-        centroids: model.centroids.iter().copied().collect(),
-        inertia: model.inertia,
-        n_iter: model.n_iter,
-        converged: model.converged,
-    })
+    // Typed arrays, as the parallel k-means returns them (www/parallel.js): one copy each. As JSON
+    // text and JSON.parse, the labels of 100k rows cost 8 of the 26 ms a call took besides its
+    // iterations (Node, 1 iteration from given centres: 26.2 against 18.3 ms, median of 15).
+    let centroids = model.centroids.as_standard_layout();
+    object(&[
+        ("labels", &js_sys::Uint32Array::from(model.labels.as_slice()).into()),
+        ("centroids", &js_sys::Float64Array::from(centroids.as_slice().unwrap_or(&[])).into()),
+        ("inertia", &JsValue::from_f64(model.inertia)),
+        ("n_iter", &JsValue::from(model.n_iter)),
+        ("converged", &JsValue::from_bool(model.converged)),
+    ])
 }
 
 #[cfg(feature = "parallel")]
@@ -254,7 +233,8 @@ mod parallel;
 mod parts;
 
 /// Options and matrix of the k-means exports, checked.
-fn kmeans_input(data: &[f64], d: usize, options: JsValue) -> Result<(KMeansOptions, ndarray::Array2<f64>), JsValue> {
+/// `data` is the copy wasm-bindgen made of the caller's array, taken over as the matrix.
+fn kmeans_input(data: Vec<f64>, d: usize, options: JsValue) -> Result<(KMeansOptions, ndarray::Array2<f64>), JsValue> {
     let bad = |m: String| error_value("bad_params", &m, None, None);
     let o: KMeansOptions =
         serde_wasm_bindgen::from_value(options).map_err(|e| bad(format!("invalid k-means options: {e}")))?;
@@ -264,7 +244,7 @@ fn kmeans_input(data: &[f64], d: usize, options: JsValue) -> Result<(KMeansOptio
     if data.iter().any(|v| !v.is_finite()) {
         return Err(bad("data must be finite numbers (no NaN or Infinity)".into()));
     }
-    let x = ndarray::Array2::from_shape_vec((data.len() / d, d), data.to_vec()).map_err(|e| bad(e.to_string()))?;
+    let x = ndarray::Array2::from_shape_vec((data.len() / d, d), data).map_err(|e| bad(e.to_string()))?;
     Ok((o, x))
 }
 
@@ -359,6 +339,22 @@ fn options_from(value: JsValue) -> Result<Options, JsValue> {
         let text = text.strip_prefix("Error: ").unwrap_or(&text);
         error_value("bad_options", &format!("invalid options: {text}"), None, None)
     })
+}
+
+/// A plain object with these properties, in this order.
+fn object(props: &[(&str, &JsValue)]) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    for (k, v) in props {
+        js_sys::Reflect::set(&out, &JsValue::from_str(k), v)?;
+    }
+    Ok(out.into())
+}
+
+/// `{ ids, names, values }`: one row of `values` (row-major, NaN for missing) per id.
+fn id_table(ids: &[String], names: &[String], values: &ndarray::Array2<f64>) -> Result<JsValue, JsValue> {
+    let strings = |v: &[String]| -> js_sys::Array { v.iter().map(|s| JsValue::from_str(s)).collect() };
+    let values = js_sys::Float64Array::from(values.as_standard_layout().as_slice().unwrap_or(&[]));
+    object(&[("ids", &strings(ids).into()), ("names", &strings(names).into()), ("values", &values.into())])
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {

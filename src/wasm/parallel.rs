@@ -12,8 +12,9 @@ use crate::cluster::kmeans::shard::{Coordinator, Far, Next, Partial, Shard};
 /// `init`), and the absolute tolerance: `[nInit, tol, inits…]` (plain
 /// numbers: these internal exports add no serialisation code to the Wasm).
 #[wasm_bindgen(js_name = kmeansPlan)]
-pub fn kmeans_plan(data: &[f64], d: usize, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn kmeans_plan(data: Vec<f64>, d: usize, options: JsValue) -> Result<JsValue, JsValue> {
     let (o, x) = kmeans_input(data, d, options)?;
+    let data = x.as_slice().unwrap_or(&[]);
     let p = kmeans_params(&o);
     p.check(x.nrows()).map_err(|e| into_error(e.into()))?;
     let tol = crate::cluster::kmeans::lloyd::absolute_tol(&x, o.tol.unwrap_or(1e-4));

@@ -68,6 +68,8 @@ test('kmeansSync: k-means on the caller’s own matrix; bad input is a SeglensEr
   assert.deepEqual(r.labels[0] === r.labels[1] && r.labels[1] === r.labels[4], true);
   assert.notEqual(r.labels[0], r.labels[2]);
   assert.equal(r.centroids.length, 4);
+  // Typed arrays, as kmeansParallel returns them.
+  assert.ok(r.labels instanceof Uint32Array && r.centroids instanceof Float64Array);
   assert.throws(() => kmeansSync([1, 2, 3], 2, { k: 1 }), (e) => e instanceof SeglensError && e.code === 'bad_params');
   assert.throws(() => kmeansSync([1, 2, 3, 4], 2, { k: 5 }), (e) => e instanceof SeglensError);
 });

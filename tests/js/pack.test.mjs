@@ -185,7 +185,7 @@ test('seglens/parallel in Chromium, no bundler: two Web Workers give the one-thr
   const { result, requests, errors } = await resultInChromium(app, 'parallel.html');
   const { kmeansSync } = await import('../../www/node.js');
   const one = kmeansSync(rows(), 3, { k: 4, seed: 2, nInit: 2 });
-  assert.deepEqual(result, { workers: 2, labels: one.labels, centroids: one.centroids, inertia: one.inertia, n_iter: one.n_iter }, errors.join('\n'));
+  assert.deepEqual(result, { workers: 2, labels: Array.from(one.labels), centroids: Array.from(one.centroids), inertia: one.inertia, n_iter: one.n_iter }, errors.join('\n'));
   assert.ok(requests.some((u) => u.endsWith('seglens_parallel_bg.wasm')), 'the workers load the parallel Wasm');
 });
 
