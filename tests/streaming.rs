@@ -64,8 +64,13 @@ fn write(rows: &[Gen], delim: u8, quote_all: bool, crlf: bool, bom: bool) -> (Ve
     };
     out.extend(record(&["customer".into(), "date".into(), "amount".into()]));
     let mut lines = Vec::new();
+    // Line feeds written so far (the BOM and header included), counted as the rows are written.
+    let mut counted = 0;
+    let mut feeds = 0;
     for r in rows {
-        lines.push(1 + out.iter().filter(|&&b| b == b'\n').count() as u64);
+        feeds += out.get(counted..).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
+        counted = out.len();
+        lines.push(1 + feeds);
         let amount = format!("{}.{:02}", r.cents / 100, (r.cents % 100).abs());
         let amount = if r.cents < 0 && r.cents > -100 { format!("-{amount}") } else { amount };
         let fields: Vec<String> = match r.fault {
@@ -190,6 +195,47 @@ fn crlf_logs_past_the_head_name_the_lines_of_bad_rows() {
         assert_eq!(lines(&parts), lines(&whole), "chunks of {sizes:?}");
         assert_eq!(log(&parts).revenue, log(&whole).revenue);
     }
+}
+
+/// A whole buffer of several MiB (read in 1 MiB pieces inside, as a stream would bring it), with
+/// quoted ids holding delimiters and line feeds, CRLF line ends and bad rows throughout, reads as
+/// the generator wrote it: every row, the bad rows' lines, the ids in order of first appearance.
+#[test]
+fn a_whole_buffer_of_several_mib_reads_as_generated() {
+    let mut r = 7u64;
+    let mut next = |m: u64| {
+        r = r.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (r >> 33) % m
+    };
+    let ids = ["alpha", "b,eta", "gam\nma", "d\"elta", "eps;ilon", "zeta"];
+    let rows: Vec<Gen> = (0..120_000)
+        .map(|_| Gen {
+            id: format!("{}{}", ids[next(6) as usize], next(900)),
+            day: next(400) as u32,
+            cents: next(200_000) as i64 - 100_000,
+            fault: if next(1000) == 0 { 1 + next(3) as u8 } else { 0 },
+        })
+        .collect();
+    let (bytes, lines) = write(&rows, b',', false, true, false);
+    assert!(bytes.len() > 3 << 20, "{} bytes: more than three pieces", bytes.len());
+    let l = Segmenter::load(&bytes, &events()).unwrap();
+    let l = log(&l);
+    let used: Vec<&Gen> = rows.iter().filter(|r| r.fault == 0).collect();
+    let mut first: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for r in &used {
+        if seen.insert(r.id.clone()) {
+            first.push(r.id.clone());
+        }
+    }
+    assert_eq!(l.ids, first);
+    assert_eq!(l.revenue, used.iter().map(|r| r.cents as f64 / 100.0).collect::<Vec<_>>());
+    assert_eq!(l.time, used.iter().map(|r| (19_723 + r.day as i64) * 86_400).collect::<Vec<_>>());
+    assert_eq!((l.rows_read, l.rows_skipped), (rows.len() as u64, (rows.len() - used.len()) as u64));
+    let bad: Vec<Option<u64>> =
+        rows.iter().zip(&lines).filter(|(r, _)| r.fault != 0).map(|(_, &n)| Some(n)).take(50).collect();
+    assert!(bad.len() > 20, "bad rows throughout: {}", bad.len());
+    assert_eq!(l.warnings.items.iter().map(|w| w.line).collect::<Vec<_>>(), bad);
 }
 
 #[test]

@@ -26,14 +26,22 @@ pub enum Fed {
     NotEvents,
 }
 
+/// Bytes per [`CsvEventStream::push`] when the whole file is at hand: the size of the pieces a
+/// stream from disk or a `File` brings.
+const PIECE: usize = 1 << 20;
+
 /// Reads a whole buffer through the chunk reader when it is UTF-8 delimited
 /// text. `Ok(None)` when it is not (JSON, UTF-16, …: the caller reads it
 /// whole) or when `detect` finds a per-customer table.
 pub fn read_csv_events(bytes: &[u8], opts: &EventOptions, detect: bool) -> Result<Option<EventLog>, IngestError> {
     let Some(start) = super::sniff_csv(bytes)? else { return Ok(None) };
     let mut stream = CsvEventStream::new(start.delimiter, opts.clone(), bytes.len() as u64, detect);
-    if stream.push(bytes.get(start.bom..).unwrap_or_default())? == Fed::NotEvents {
-        return Ok(None);
+    // In pieces, as a stream arrives: one call over a whole large file would run it all on the
+    // code V8 starts a Wasm function with (see `crate::tiers`).
+    for piece in bytes.get(start.bom..).unwrap_or_default().chunks(PIECE) {
+        if stream.push(piece)? == Fed::NotEvents {
+            return Ok(None);
+        }
     }
     stream.finish()
 }
