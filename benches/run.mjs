@@ -12,7 +12,7 @@
 //
 // Sizes: SEGLENS_BENCH_EVENTS (default 1,000,000 events); SEGLENS_BENCH_10M=0 skips the 10M run.
 // Timings are the best of 3; k-means iterations alternate a 2- and a 20-iteration run, 7 rounds at
-// 100k rows and 3 at 1M, for every contestant (see perIteration).
+// 100k rows and 3 at 1M, for every contestant (benches/alternating.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -29,6 +29,7 @@ import { kmeansParallel } from '../www/parallel.js';
 const scalar = await import('../www/pkg/seglens.js?scalar');
 scalar.initSync({ module: readFileSync(new URL('../www/pkg/seglens_bg.wasm', import.meta.url)) });
 import { blobs, poorStart } from './blobs.mjs';
+import { alternating, perIteration } from './alternating.mjs';
 import { eventLog } from '../scripts/gen-events.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seglens-bench-'));
@@ -48,31 +49,13 @@ function best(n, fn) {
   return { t, out };
 }
 
-/**
- * Per-iteration time of `run(iters)` → { t, iterations }: (T(long) − T(2)) / (it(long) − it(2)),
- * so fixed costs (copying data in, the final assignment, results out) are not counted.
- * Hamerly's iterations get cheaper as the clustering settles, so two runs compare only over the
- * same iterations. The short and the long run alternate, `reps` times each, and each keeps its
- * best: this machine has slow spells lasting seconds, and a block of short runs timed in a quiet
- * spell against a block of long runs in a slow one (or the reverse) moved the difference by 2×
- * (100k rows in Node: T(2) 35 ms throughout, T(20) 70 ms in one spell and 50 ms in the next).
- */
-async function perIteration(run, reps, long = 20) {
-  const a = { t: Infinity, out: 0 };
-  const b = { t: Infinity, out: 0 };
-  for (let i = 0; i < reps; i++) {
-    for (const [r, it] of [[a, 2], [b, long]]) {
-      const s = performance.now();
-      r.out = await run(it);
-      r.t = Math.min(r.t, (performance.now() - s) / 1000);
-    }
-  }
-  if (b.out - a.out < 5) throw new Error(`only ${b.out - a.out} iterations apart: the data converges too fast to time iterations`);
-  return (b.t - a.t) / (b.out - a.out);
+/** Per-iteration time of `run(iters)` (returns the iterations run), timed as {@link alternating}. */
+async function perIterationOf(run, reps, long = 20) {
+  return perIteration(...(await alternating(reps, run, long)));
 }
 
 /**
- * Rounds of {@link perIteration} at `n` rows: at 100k rows an iteration is 1–2 ms against a fixed
+ * Rounds of {@link perIterationOf} at `n` rows: at 100k rows an iteration is 1–2 ms against a fixed
  * cost of 20–40 ms, so the machine's noise needs more rounds to be seen through than at 1M.
  */
 const roundsFor = (n) => (n <= 100_000 ? 7 : 3);
@@ -84,14 +67,14 @@ async function kmeansBench(n, d, k) {
   const initList = Array.from(init);
   const one = (it) => slKmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter;
   const reps = roundsFor(n);
-  res.seglens = await perIteration(one, reps);
+  res.seglens = await perIterationOf(one, reps);
   // Over the iterations the N-worker run is timed on, for the one-thread : N-worker ratio.
-  res.seglens60 = await perIteration(one, reps, 60);
-  res.seglensScalar = await perIteration((it) => scalar.kmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter, reps);
+  res.seglens60 = await perIterationOf(one, reps, 60);
+  res.seglensScalar = await perIterationOf((it) => scalar.kmeans(data, d, { k, maxIter: it, tol: 0, init: initList }).n_iter, reps);
   // Map-reduce over worker_threads (www/parallel.js), bit-identical to the one-thread result,
   // over 2 vs 60 iterations: each run starts its workers and their Wasm, a fixed cost that varies
   // more than 18 iterations of 100k rows take.
-  res.seglensN = await perIteration(async (it) => (await kmeansParallel(data, d, { k, maxIter: it, tol: 0, init: initList, workers: cpus().length })).n_iter, reps, 60);
+  res.seglensN = await perIterationOf(async (it) => (await kmeansParallel(data, d, { k, maxIter: it, tol: 0, init: initList, workers: cpus().length })).n_iter, reps, 60);
   const dataFile = join(tmp, `blobs_${n}.f64`);
   const initFile = join(tmp, `init_${n}.f64`);
   writeFileSync(dataFile, Buffer.from(data.buffer));
@@ -107,8 +90,8 @@ async function kmeansBench(n, d, k) {
   const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
   const initArrays = () => Array.from({ length: k }, (_, c) => Array.from(init.subarray(c * d, (c + 1) * d)));
   // As many rounds for every peer as for seglens's own rows.
-  res.mlKmeans = await perIteration((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations, reps);
-  res.skmeans = await perIteration((it) => skmeans(arrays, k, initArrays(), it).it, reps);
+  res.mlKmeans = await perIterationOf((it) => mlKmeans(arrays, k, { initialization: initArrays(), maxIterations: it, tolerance: 0 }).iterations, reps);
+  res.skmeans = await perIterationOf((it) => skmeans(arrays, k, initArrays(), it).it, reps);
   return res;
 }
 

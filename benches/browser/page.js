@@ -11,6 +11,7 @@ import Papa from 'papaparse';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import skmeans from 'skmeans';
 import { blobs, poorStart } from '../blobs.mjs';
+import { alternating, perIteration } from '../alternating.mjs';
 
 /**
  * Collects the garbage earlier measurements left (PapaParse's rows, the npm k-means packages'
@@ -130,27 +131,6 @@ async function runBench({ csvUrl, sql, reps }) {
 }
 
 /**
- * The best time (seconds) of `run(2)` and of `run(long)` and their results, the two alternating
- * `reps` times: a block of short runs in a quiet spell of this machine against a block of long
- * runs in a slow one moved the difference between them by 2×.
- * @param {number} reps
- * @param {(it: number) => number | Promise<number>} run
- * @param {number} long
- */
-async function alternating(reps, run, long) {
-  const short = { t: Infinity, out: 0 };
-  const longer = { t: Infinity, out: 0 };
-  for (let i = 0; i < reps; i++) {
-    for (const [r, it] of /** @type {const} */ ([[short, 2], [longer, long]])) {
-      const s = performance.now();
-      r.out = await run(it);
-      r.t = Math.min(r.t, (performance.now() - s) / 1000);
-    }
-  }
-  return [short, longer];
-}
-
-/**
  * k-means time per Lloyd iteration in this tab, measured as in benches/run.mjs:
  * (T(20 iterations) − T(2)) / (iterations between), on the same blobs from the same deliberately
  * poor initial centres (benches/blobs.mjs).
@@ -166,7 +146,6 @@ async function kmeansPerIteration({ n, d, k, reps = 3 }) {
   // Hamerly's iterations get cheaper as the clustering settles: the one-thread : N-worker ratio
   // compares the same iterations (3–60).
   const [, sixty] = await alternating(reps, run, 60);
-  const perIteration = (/** @type {{ t: number, out: number }} */ a, /** @type {{ t: number, out: number }} */ b) => (b.t - a.t) / (b.out - a.out);
   // The npm packages on the same rows and centres in this tab, as benches/run.mjs times them in Node.
   const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
   const initArrays = () => Array.from({ length: k }, (_, c) => initial.slice(c * d, (c + 1) * d));
