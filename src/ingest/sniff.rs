@@ -70,9 +70,12 @@ pub struct CsvStart {
     pub delimiter: u8,
 }
 
-/// Bytes of the head decoded for sniffing: far more than the 50 lines the
+/// Bytes of the head looked at for sniffing: far more than the [`SNIFF_LINES`] lines the
 /// delimiter sniffer reads in any ordinary file.
 const SNIFF_BYTES: usize = 1 << 20;
+
+/// Lines the delimiter sniffer reads.
+const SNIFF_LINES: usize = 50;
 
 /// Decides from the first bytes of an input whether the chunked CSV reader
 /// can take it: UTF-8 delimited text. `None` for UTF-16, JSON, JSON Lines,
@@ -87,7 +90,15 @@ pub fn sniff_csv(head: &[u8]) -> Result<Option<CsvStart>, IngestError> {
     if let Some(offset) = body.iter().take(8192).position(|&b| b == 0) {
         return Err(IngestError::Binary { offset, byte: 0 });
     }
-    let text = String::from_utf8_lossy(body.get(..SNIFF_BYTES).unwrap_or(body));
+    // Only as far as the lines the sniffer reads: a line feed never sits inside a UTF-8 sequence,
+    // so the text decoded is the same as the start of the whole head's. Decoding all of a 1 MiB
+    // head was 7.3M of the 301.3M native instructions of reading a 200k-event log (callgrind).
+    let head = body.get(..SNIFF_BYTES).unwrap_or(body);
+    let lines_end =
+        head.iter().enumerate().filter(|&(_, &b)| b == b'\n').nth(SNIFF_LINES - 1).map_or(head.len(), |(i, _)| i);
+    let lines = String::from_utf8_lossy(head.get(..lines_end).unwrap_or(head));
+    // Lines that are all blank say nothing of what follows them: look further, as before.
+    let text = if lines.trim().is_empty() { String::from_utf8_lossy(head) } else { lines };
     match text.trim_start().as_bytes().first() {
         None | Some(b'[' | b'{' | b'<') => Ok(None),
         Some(_) => Ok(Some(CsvStart { bom, delimiter: sniff_delimiter(&text) })),
@@ -102,7 +113,7 @@ const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// file). Quoted fields are respected because each candidate is tried with a
 /// real CSV parser.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let sample = sample_lines(text, 50);
+    let sample = sample_lines(text, SNIFF_LINES);
     let mut best = (b',', 0usize, 0usize); // (delimiter, consistent rows, fields)
     for &d in &DELIMITERS {
         let mut rdr =
@@ -176,5 +187,37 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
         assert_eq!(sniff_delimiter("a|b|c\n1|2|3\n"), b'|');
         assert_eq!(sniff_delimiter("single\n1\n"), b',');
+    }
+
+    proptest::proptest! {
+        /// Decoding only the lines the sniffer reads decides as decoding all of the head did:
+        /// heads of many lines with blank lines first, quoted line feeds, every delimiter, invalid
+        /// UTF-8 and multi-byte text.
+        #[test]
+        fn sniffing_the_first_lines_is_sniffing_the_head(
+            blank in 0usize..60,
+            lines in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        &b"a"[..], b",", b";", b"\t", b"|", b"\"", b"\"x\ny\"", b" ", b"\xC3\xA9", b"\xFF", b"[", b"{",
+                    ]),
+                    0..8,
+                ),
+                0..120,
+            ),
+        ) {
+            let mut head = b"\n".repeat(blank);
+            for l in &lines {
+                head.extend(l.concat());
+                head.push(b'\n');
+            }
+            // The sniffer as it was: all of the head decoded, its first lines sampled.
+            let text = String::from_utf8_lossy(&head);
+            let before = match text.trim_start().as_bytes().first() {
+                None | Some(b'[' | b'{' | b'<') => None,
+                Some(_) => Some(CsvStart { bom: 0, delimiter: sniff_delimiter(&text) }),
+            };
+            proptest::prop_assert_eq!(sniff_csv(&head).unwrap(), before);
+        }
     }
 }
