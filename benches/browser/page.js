@@ -145,7 +145,7 @@ async function kmeansPerIteration({ n, d, k, reps = 3 }) {
   const [two, twenty] = await alternating(reps, run, 20);
   // Hamerly's iterations get cheaper as the clustering settles: the one-thread : N-worker ratio
   // compares the same iterations (3–60).
-  const [, sixty] = await alternating(reps, run, 60);
+  const [two60, sixty] = await alternating(reps, run, 60);
   // The npm packages on the same rows and centres in this tab, as benches/run.mjs times them in Node.
   const arrays = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d)));
   const initArrays = () => Array.from({ length: k }, (_, c) => initial.slice(c * d, (c + 1) * d));
@@ -163,7 +163,7 @@ async function kmeansPerIteration({ n, d, k, reps = 3 }) {
   // more than 18 iterations of 100k rows take.
   await quiet();
   const [ptwo, psixty] = await alternating(reps, par, 60);
-  return { one: perIteration(two, twenty), one60: perIteration(two, sixty), workers, parallel: perIteration(ptwo, psixty), mlKmeans: ml, skmeans: sk };
+  return { one: perIteration(two, twenty), one60: perIteration(two60, sixty), workers, parallel: perIteration(ptwo, psixty), mlKmeans: ml, skmeans: sk };
 }
 
 /**

@@ -206,8 +206,8 @@ fn holds(m: &Moves, label: u32, upper: f64, lower: f64) -> bool {
     proves(&c, upper + c.up_read, lower)
 }
 
-/// One row whose bounds no longer hold: its nearest and second-nearest centres, as its label and
-/// bounds. Returns whether its label changed.
+/// One row whose bounds no longer hold: returns its nearest centre (its label) and sets its
+/// bounds from the distances to it and to the second nearest.
 ///
 /// Hamerly's algorithm first tightens the upper bound alone (the distance to the row's own
 /// centre) and looks at every centre only if that is not enough; here every centre is looked at
@@ -218,15 +218,12 @@ fn holds(m: &Moves, label: u32, upper: f64, lower: f64) -> bool {
 /// (median of 12 alternating rounds; 1.60 against 1.83 in a slower spell). Tightening first
 /// would pay again, counting distances, from about 15 centres: beyond `--k auto`'s range.
 #[inline]
-fn look(p: &[f64], centers: &[f64], d: usize, m: &Moves, row: (&mut u32, &mut f64, &mut f64)) -> bool {
-    let (label, upper, lower) = row;
-    let was = *label;
+fn look(p: &[f64], centers: &[f64], d: usize, m: &Moves, (upper, lower): (&mut f64, &mut f64)) -> usize {
     let (j, b1, b2) = two_nearest(p, centers, d);
     let cj = m.of(j);
-    *label = j as u32;
     *upper = b1.sqrt() - cj.up;
     *lower = b2.sqrt() + cj.low;
-    *label != was
+    j
 }
 
 /// The largest centre shift, its centre, and the second largest: a row's lower bound drops by
@@ -354,15 +351,16 @@ pub(super) fn pass(
             else {
                 continue;
             };
-            let was = *label as usize;
-            if look(p, centers, d, moves, (&mut *label, up, low)) {
+            let (was, now) = (*label as usize, look(p, centers, d, moves, (up, low)));
+            *label = now as u32;
+            if now != was {
                 moved += 1;
-                mask |= bit(was) | bit(*label as usize);
+                mask |= bit(was) | bit(now);
                 // Counts follow the labels that changed, not a count of every row every pass.
                 if let Some(c) = counts.get_mut(was) {
                     *c = c.saturating_sub(1);
                 }
-                if let Some(c) = counts.get_mut(*label as usize) {
+                if let Some(c) = counts.get_mut(now) {
                     *c += 1;
                 }
             }
