@@ -10,6 +10,7 @@
 use csv::StringRecord;
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
+use super::byte_marks::marks;
 use super::events::{looks_like_events, Cells, EventLog, EventOptions, Head, LogBuilder};
 use super::infer::infer_column;
 use super::source::{header_and_sample, Format, Row, SAMPLE_ROWS};
@@ -399,12 +400,11 @@ fn record_line(end_line: u64, ended_by_lf: bool, data: &[u8]) -> u64 {
 /// quote inside). Returns the line without its line break, the input after it, and whether a
 /// field was quoted; leaves in `ends` where each field's text ends and, when one was quoted, in
 /// `starts` where each starts (otherwise a field starts just after the delimiter before it).
-/// Any other line (`None`) is csv_core's to read. Eight bytes are compared at a time
-/// ([`bytes_equal`]): 1M events in Node, 229 ms against 274 ms with three `memchr` calls per
-/// line and 283 ms with csv_core for every line (minimum of 20 alternating rounds).
-/// The LF, quote and CR tests use [`has_byte`] (exact up to the first match, which is all they
-/// need), and an ASCII line is not checked for UTF-8 again: 1M events, LF endings, 222 against
-/// 207 ms (median of 20 alternating rounds). A CRLF file reads plain lines too (see
+/// Any other line (`None`) is csv_core's to read. Sixteen bytes are compared at a time
+/// ([`marks`]): 200k events natively, XXX. Before, eight bytes at a time in a
+/// `u64`: 1M events in Node, 229 ms against 274 ms with three `memchr` calls per line and 283 ms
+/// with csv_core for every line (minimum of 20 alternating rounds). An ASCII line is not checked
+/// for UTF-8 again: 1M events, LF endings, 222 against 207 ms (median of 20 alternating rounds). A CRLF file reads plain lines too (see
 /// `lf_after_cr`): before, csv_core read all of it (native instructions for 200k events 426M
 /// against 350M, the same as the LF file now). Quoted fields: the same log with its text fields
 /// quoted, 1M events in Node, median 557 against 419 ms (10 alternating rounds).
@@ -416,36 +416,34 @@ fn plain_line<'a>(
     ends.clear();
     let (mut crs, mut quotes, mut wide, mut at) = (0, 0, 0, 0);
     let lf = loop {
-        // Eight bytes at a time, as one word (zero bytes past the end match nothing looked for).
-        let w = match input.get(at..at + 8) {
-            Some(bytes) => u64::from_le_bytes(bytes.try_into().ok()?),
+        // Sixteen bytes at a time (zero bytes past the end: only marks before a line feed count).
+        let block: [u8; 16] = match input.get(at..at + 16) {
+            Some(bytes) => bytes.try_into().ok()?,
             None => {
                 let tail = input.get(at..).filter(|t| !t.is_empty())?;
-                tail.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b))
+                let mut block = [0; 16];
+                block.get_mut(..tail.len())?.copy_from_slice(tail);
+                block
             }
         };
-        let lf = has_byte(w, b'\n');
-        // The bytes before the line feed, if there is one in this word (the lowest mark of
-        // `has_byte` is always a true one).
-        let before = if lf == 0 { u64::MAX } else { (lf & lf.wrapping_neg()) - 1 };
-        let mut delims = bytes_equal(w, delimiter) & before;
+        let m = marks(&block, delimiter);
+        // The bytes before the line feed, if there is one in this block.
+        let before = if m.lf == 0 { u32::MAX } else { (m.lf & m.lf.wrapping_neg()) - 1 };
+        let mut delims = m.delimiter & before;
         while delims != 0 {
-            ends.push(at + (delims.trailing_zeros() / 8) as usize);
+            ends.push(at + delims.trailing_zeros() as usize);
             delims &= delims - 1;
         }
-        // Every CR before the line feed is marked, and a wrong mark only ever lies above a true
-        // one: so the marks number 0 exactly when there is none, and 1 exactly when the only one
-        // is a CR just before the line feed (a CRLF ending: nothing lies above it). Counted up
-        // to 2 a word, which is all the test below needs (`count_ones` is a loop of a dozen
-        // steps on x86-64 without POPCNT).
-        let marks = has_byte(w, b'\r') & before;
-        crs += u32::from(marks != 0) + u32::from(marks & marks.wrapping_sub(1) != 0);
-        quotes |= has_byte(w, b'"') & before;
-        wide |= w & HIGH & before;
-        if lf != 0 {
-            break at + (lf.trailing_zeros() / 8) as usize;
+        // CRs before the line feed, counted up to 2 a block: all the test below needs
+        // (`count_ones` is a loop of a dozen steps on x86-64 without POPCNT).
+        let cr = m.cr & before;
+        crs += u32::from(cr != 0) + u32::from(cr & cr.wrapping_sub(1) != 0);
+        quotes |= m.quote & before;
+        wide |= m.wide & before;
+        if m.lf != 0 {
+            break at + m.lf.trailing_zeros() as usize;
         }
-        at += 8;
+        at += 16;
     };
     let (line, rest) = (input.get(..lf)?, input.get(lf + 1..)?);
     let crlf = line.strip_suffix(b"\r");
@@ -483,26 +481,6 @@ fn plain_line<'a>(
     Some((text, rest, quoted))
 }
 
-/// Each byte's high bit.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` that equals `c`, exactly (no carries between bytes: each
-/// byte's low seven bits are added within the byte).
-fn bytes_equal(w: u64, c: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = w ^ (0x0101_0101_0101_0101 * u64::from(c));
-    !(((x & LOW7) + LOW7) | x | LOW7)
-}
-
-/// Like [`bytes_equal`], in fewer steps, but exact only up to the first byte equal to `c`: it
-/// marks every byte equal to `c`, and may also mark a byte above one (a borrow carries into it).
-/// So it is nonzero exactly when some byte equals `c`, and its lowest mark is the first such
-/// byte: all that finding the line feed, and whether a quote or a CR lies before it, needs.
-fn has_byte(w: u64, c: u8) -> u64 {
-    let x = w ^ (0x0101_0101_0101_0101 * u64::from(c));
-    x.wrapping_sub(0x0101_0101_0101_0101) & !x & HIGH
-}
-
 /// One record's fields as `&str` slices of its text: field `i` ends at `ends[i]` and starts
 /// `gap` bytes after field `i - 1` ends: 0 in csv_core's unescaped output (no delimiters kept),
 /// 1 in a plain line read in place (see [`plain_line`]; the delimiter lies between).
@@ -519,6 +497,7 @@ impl Cells for Fields<'_> {
     fn count(&self) -> usize {
         self.ends.len()
     }
+    #[inline]
     fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
         let start = match (self.starts, i.checked_sub(1)) {
@@ -586,31 +565,6 @@ mod tests {
     }
 
     proptest! {
-        /// Eight bytes compared at once mark exactly the bytes equal to `c`.
-        #[test]
-        fn bytes_equal_marks_exactly_the_equal_bytes(w in any::<u64>(), c in any::<u8>(), spread in any::<u64>()) {
-            // Some bytes forced to `c`, so matches (and neighbours of matches) are common.
-            let bytes: Vec<u8> = w.to_le_bytes().iter().zip(spread.to_le_bytes()).map(|(&b, s)| if s < 96 { c } else { b }).collect();
-            let w = u64::from_le_bytes(bytes.clone().try_into().unwrap());
-            let want = bytes.iter().enumerate().fold(0u64, |m, (i, &b)| if b == c { m | 0x80 << (8 * i) } else { m });
-            prop_assert_eq!(bytes_equal(w, c), want);
-        }
-
-        /// The cheaper test marks every byte equal to `c`, and a wrong mark only above one: so
-        /// its lowest mark is the first such byte, and it is nonzero exactly when there is one.
-        #[test]
-        fn has_byte_finds_the_first_equal_byte(w in any::<u64>(), c in any::<u8>(), spread in any::<u64>()) {
-            let bytes: Vec<u8> = w.to_le_bytes().iter().zip(spread.to_le_bytes()).map(|(&b, s)| if s < 96 { c } else if s < 128 { c ^ 1 } else { b }).collect();
-            let w = u64::from_le_bytes(bytes.clone().try_into().unwrap());
-            let got = has_byte(w, c);
-            let first = bytes.iter().position(|&b| b == c);
-            prop_assert_eq!(got != 0, first.is_some());
-            if let Some(i) = first {
-                prop_assert_eq!(got.trailing_zeros() as usize, 8 * i + 7);
-            }
-            prop_assert_eq!(got & bytes_equal(w, c), bytes_equal(w, c), "every equal byte is marked");
-        }
-
         /// A plain line is what a byte-by-byte reading of the definition gives.
         #[test]
         fn plain_lines_are_split_as_defined(

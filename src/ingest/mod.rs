@@ -5,6 +5,7 @@
 //! it and keep a warning with the line number and value; file-level problems
 //! are one [`IngestError`] that says what to do.
 
+mod byte_marks;
 pub mod csv_parts;
 mod csv_stream;
 mod error;
