@@ -24,7 +24,34 @@ pub fn is_null(cell: &str) -> bool {
 
 /// The cell trimmed, or `None` when it means missing: what the row readers want of each cell,
 /// trimming it once (trimming again inside [`is_null`] and the parsers was a tenth of parsing).
+///
+/// The usual cells are answered at once, with no further call: an empty one, and one with a
+/// visible ASCII character at each end that cannot be a null token (longer than four bytes, or
+/// not starting as one does). Any other goes through [`trim`] and the token list. Native
+/// instructions to load 200k events: 222.7M against 213.9M before (209.2M with this inlined into
+/// each caller, for 610 B more of gzipped Wasm).
+#[inline(never)]
 pub fn present(cell: &str) -> Option<&str> {
+    match cell.as_bytes() {
+        [] => None,
+        [f, .., l] | [f @ l]
+            if f.is_ascii_graphic() && l.is_ascii_graphic() && (cell.len() > 4 || !may_start_null(*f)) =>
+        {
+            Some(cell)
+        }
+        _ => present_by_list(cell),
+    }
+}
+
+/// Whether a null token (of [`NULL_TOKENS`], in any case) can start with `b`.
+#[inline]
+fn may_start_null(b: u8) -> bool {
+    matches!(b, b'n' | b'N' | b'-' | b'#')
+}
+
+/// [`present`] of any cell.
+#[inline(never)]
+fn present_by_list(cell: &str) -> Option<&str> {
     let t = trim(cell);
     (!is_null_token(t)).then_some(t)
 }
@@ -66,6 +93,33 @@ mod tests {
     fn fast_trim_is_trim() {
         for s in ["", " ", "a", " a ", "\ta", "a\u{00A0}", "\u{2003}x", "x y", "é", " é "] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    /// The inline cases of `present` answer as the token list does: on every null token in any
+    /// case, padded or not, and on text around them.
+    #[test]
+    fn present_inline_is_present_by_list() {
+        for t in NULL_TOKENS {
+            for first in
+                [t.as_bytes().first().map(u8::to_ascii_lowercase), t.as_bytes().first().map(u8::to_ascii_uppercase)]
+            {
+                assert!(first.is_none_or(may_start_null), "{t:?} starts with a byte present() lets through");
+            }
+        }
+        let mut cells: Vec<String> = Vec::new();
+        for t in NULL_TOKENS.iter().copied().chain([
+            "n", "no", "NA", "N/A", "Null", "NONE", "#N/A", "nans", "--", "#", "u1", "buy", "view", "12.5", "é", "né",
+            "\u{a0}na",
+        ]) {
+            for pad in ["", " ", "\t"] {
+                cells.push(format!("{pad}{t}{pad}"));
+                cells.push(format!("{t}{pad}"));
+                cells.push(format!("{t}x"));
+            }
+        }
+        for c in &cells {
+            assert_eq!(present(c), present_by_list(c), "{c:?}");
         }
     }
 
