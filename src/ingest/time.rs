@@ -147,6 +147,10 @@ fn clock(b: &[u8]) -> Option<i64> {
 }
 
 /// `HH:MM[:SS[.fff]]` then an optional zone (`Z`, `UTC`, `±HH[:MM]`, `±HHMM`) → seconds of day minus offset.
+/// Inline in its two callers: a call in Wasm passes its `Option<i64>` through memory, and it was
+/// 3.4 % of loading 1M events (V8 profile in Node); with it inlined the ISO reader went from
+/// 9.0 % (5.6 % + 3.4 %) to 5.1 %. +46 B of gzipped Wasm.
+#[inline]
 fn time_of_day(s: &str) -> Option<i64> {
     // The most common shape, `HH:MM:SS` with or without `Z`, read in place (the same checks as
     // the general path below, which splits the text). Its first and last bytes are not blank,
@@ -237,6 +241,7 @@ fn ten_bytes(b: &[u8]) -> Option<u128> {
 /// the clock found by its bytes, not by slicing the text twice: in the Wasm build this function
 /// was 8.0 % of loading a log (V8 profile of 1M events in Node), 5.6 % now; natively, where the
 /// ten bytes were compared at once already, instructions to load 200k events 213.9M -> 212.5M.
+#[inline]
 fn parse_iso_with(s: &str, cache: &mut DayCache) -> Option<i64> {
     let b = s.as_bytes();
     let head = ten_bytes(b)?;
