@@ -18,6 +18,15 @@ pub(super) struct Marks {
     pub wide: u32,
 }
 
+impl Marks {
+    /// The marks from `of(c)`, the mask of the bytes equal to `c`, and the non-ASCII mask: the one
+    /// place the ways of computing them name what is looked for.
+    #[inline]
+    fn from_fn(delimiter: u8, wide: u32, of: impl Fn(u8) -> u32) -> Marks {
+        Marks { lf: of(b'\n'), delimiter: of(delimiter), cr: of(b'\r'), quote: of(b'"'), wide }
+    }
+}
+
 /// The marks of `block`'s sixteen bytes.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline]
@@ -25,8 +34,7 @@ pub(super) fn marks(block: &[u8; 16], delimiter: u8) -> Marks {
     use core::arch::wasm32::*;
     // SAFETY: reads the sixteen bytes of `block`, no more; v128 loads need no alignment.
     let v = unsafe { v128_load(block.as_ptr().cast()) };
-    let of = |c: u8| u32::from(i8x16_bitmask(i8x16_eq(v, u8x16_splat(c))));
-    Marks { lf: of(b'\n'), delimiter: of(delimiter), cr: of(b'\r'), quote: of(b'"'), wide: u32::from(i8x16_bitmask(v)) }
+    Marks::from_fn(delimiter, u32::from(i8x16_bitmask(v)), |c| u32::from(i8x16_bitmask(i8x16_eq(v, u8x16_splat(c)))))
 }
 
 /// The marks of `block`'s sixteen bytes.
@@ -38,14 +46,9 @@ pub(super) fn marks(block: &[u8; 16], delimiter: u8) -> Marks {
     // sixteen bytes of `block`, no more, and needs no alignment.
     unsafe {
         let v = _mm_loadu_si128(block.as_ptr().cast());
-        let of = |c: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u32;
-        Marks {
-            lf: of(b'\n'),
-            delimiter: of(delimiter),
-            cr: of(b'\r'),
-            quote: of(b'"'),
-            wide: _mm_movemask_epi8(v) as u32,
-        }
+        Marks::from_fn(delimiter, _mm_movemask_epi8(v) as u32, |c| {
+            _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u32
+        })
     }
 }
 
@@ -63,14 +66,8 @@ fn by_words(block: &[u8; 16], delimiter: u8) -> Marks {
     let (lo, hi) = block.split_at(8);
     let word = |b: &[u8]| b.try_into().map_or(0, u64::from_le_bytes);
     let (lo, hi) = (word(lo), word(hi));
-    let of = |c: u8| gather(bytes_equal(lo, c)) | gather(bytes_equal(hi, c)) << 8;
-    Marks {
-        lf: of(b'\n'),
-        delimiter: of(delimiter),
-        cr: of(b'\r'),
-        quote: of(b'"'),
-        wide: gather(lo & HIGH) | gather(hi & HIGH) << 8,
-    }
+    let wide = gather(lo & HIGH) | gather(hi & HIGH) << 8;
+    Marks::from_fn(delimiter, wide, |c| gather(bytes_equal(lo, c)) | gather(bytes_equal(hi, c)) << 8)
 }
 
 /// Each byte's high bit.
@@ -98,6 +95,7 @@ mod tests {
     /// The definition, byte by byte.
     fn naive(block: &[u8; 16], delimiter: u8) -> Marks {
         let of = |f: &dyn Fn(u8) -> bool| block.iter().enumerate().fold(0, |m, (i, &b)| m | u32::from(f(b)) << i);
+        // Field by field (not through `Marks::from_fn`), so a slip there shows up here.
         Marks {
             lf: of(&|b| b == b'\n'),
             delimiter: of(&|b| b == delimiter),
