@@ -63,15 +63,11 @@ fn classify(log: &EventLog, opts: &FeatureOptions) -> Vec<Kind> {
         .collect()
 }
 
-/// One customer's running totals. One `Acc` serves every customer in turn ([`Acc::start`]), so
-/// its lists keep their memory instead of growing from empty for each of a million customers.
-#[derive(Default)]
-struct Acc {
-    first: i64,
-    last: i64,
-    last_purchase: Option<i64>,
-    purchase_times: Vec<i64>,
-    orders: Vec<u32>,
+/// One customer's totals over its window, added up row by row: a local value, so the optimiser
+/// keeps them in registers through the loop (fields behind a reference were loaded and stored
+/// on every row).
+#[derive(Clone, Copy, Default)]
+struct Totals {
     purchase_rows: f64,
     gross: f64,
     net: f64,
@@ -79,22 +75,14 @@ struct Acc {
     events: f64,
     /// Distinct days with an event, counted as the (time-ordered) rows move to a new day.
     active_days: f64,
-    last_day: i64,
     sessions: f64,
     session_secs: f64,
     recent: f64,
     previous: f64,
-}
-
-impl Acc {
-    /// Empties the totals for a customer first seen at `first`, keeping the lists' memory.
-    fn start(&mut self, first: i64) {
-        let (mut purchase_times, mut orders) =
-            (std::mem::take(&mut self.purchase_times), std::mem::take(&mut self.orders));
-        purchase_times.clear();
-        orders.clear();
-        *self = Acc { first, last_day: i64::MIN, purchase_times, orders, ..Acc::default() };
-    }
+    /// Distinct instants with a purchase, counted likewise, and the first and last of them.
+    purchase_instants: f64,
+    first_purchase: i64,
+    last_purchase: i64,
 }
 
 /// Batches of customers in [`customer_features`] hold about 1/`BATCHES` of the rows (at least
@@ -128,7 +116,7 @@ fn gather(
     log: &EventLog,
     start: &[usize],
     customers: std::ops::Range<usize>,
-    kind_of: &dyn Fn(usize) -> Kind,
+    kind_of: impl Fn(Option<u32>, f64) -> Kind,
 ) {
     let base = start.get(customers.start).copied().unwrap_or(0);
     let len = start.get(customers.end).copied().unwrap_or(base) - base;
@@ -139,14 +127,16 @@ fn gather(
     out.resize(len, Row::default());
     let mut fill: Vec<usize> = start.get(customers.clone()).unwrap_or_default().iter().map(|s| s - base).collect();
     for (i, &c) in log.customer.iter().enumerate() {
-        let Some(slot) = (c as usize).checked_sub(customers.start).and_then(|k| fill.get_mut(k)) else { continue };
+        // One comparison for "in this batch": customers before it wrap round to large numbers.
+        let Some(slot) = fill.get_mut((c as usize).wrapping_sub(customers.start)) else { continue };
         if let Some(r) = out.get_mut(*slot) {
+            let (event, revenue) = (log.event.get(i).copied(), log.revenue.get(i).copied().unwrap_or(0.0));
             *r = Row {
                 time: log.time.get(i).copied().unwrap_or(0),
-                revenue: log.revenue.get(i).copied().unwrap_or(0.0),
-                event: log.event.get(i).copied().unwrap_or(0),
+                revenue,
+                event: event.unwrap_or(0),
                 order: log.order.get(i).copied().unwrap_or(0),
-                kind: kind_of(i),
+                kind: kind_of(event, revenue),
             };
         }
         *slot += 1;
@@ -211,19 +201,18 @@ fn features_in_batches(
     let has_events = !log.event.is_empty();
     let has_revenue = !log.revenue.is_empty();
     let date_only = log.time.iter().all(|t| t.rem_euclid(DAY) == 0);
-    let row_kind = |i: usize| -> Kind {
-        let rev = log.revenue.get(i).copied().unwrap_or(0.0);
-        let k = match log.event.get(i) {
+    // Non-purchase events with revenue count as purchases when no event is named as one.
+    let promote = has_events && !any_named_purchase && opts.purchase_events.is_none();
+    let row_kind = |event: Option<u32>, rev: f64| -> Kind {
+        let k = match event {
             None => Kind::Purchase,
-            Some(&e) => kinds.get(e as usize).copied().unwrap_or(Kind::Other),
+            Some(e) => kinds.get(e as usize).copied().unwrap_or(Kind::Other),
         };
         match k {
             Kind::Refund => Kind::Refund,
             _ if rev < 0.0 => Kind::Refund,
             Kind::Purchase => Kind::Purchase,
-            Kind::Other if has_events && !any_named_purchase && opts.purchase_events.is_none() && rev > 0.0 => {
-                Kind::Purchase
-            }
+            Kind::Other if promote && rev > 0.0 => Kind::Purchase,
             Kind::Other => Kind::Other,
         }
     };
@@ -252,7 +241,9 @@ fn features_in_batches(
     if has_revenue {
         names.extend(["monetary", "aov"].map(String::from));
     }
-    let any_refund = (0..n).any(|i| row_kind(i) == Kind::Refund);
+    // Some row is a refund (`row_kind`): a row of a refund event, or one with negative revenue.
+    let any_refund = log.revenue.iter().any(|&r| r < 0.0)
+        || event_totals.iter().zip(&kinds).any(|(&count, &k)| count > 0 && k == Kind::Refund);
     if any_refund {
         names.push("refunds".into());
     }
@@ -287,12 +278,13 @@ fn features_in_batches(
     let mut revenue = Vec::with_capacity(n_cust);
     let mut warnings = log.warnings.clone();
     let (mut after, mut unborn) = (0u64, 0u64);
-    let mut rows: Vec<usize> = Vec::new();
+    let mut by_time: Vec<usize> = Vec::new();
     let mut event_counts = vec![0f64; log.event_names.len()];
     // The events the current customer used (each once), in the order first used.
     let mut used: Vec<u32> = Vec::new();
     let mut batch: Vec<Row> = Vec::with_capacity(batch_rows.min(n));
-    let mut a = Acc::default();
+    // The current customer's order ids (sorted and deduplicated once its rows are read).
+    let mut orders: Vec<u32> = Vec::new();
     // The next customers whose rows fit a batch (at least one customer each).
     let batches = std::iter::successors(Some(0..0), |prev: &std::ops::Range<usize>| {
         let c0 = prev.end;
@@ -303,26 +295,38 @@ fn features_in_batches(
         (c0 < n_cust).then_some(c0..next)
     })
     .skip(1);
+    let (recent_from, previous_from) = (as_of.saturating_sub(trend_w), as_of.saturating_sub(trend_w.saturating_mul(2)));
+    // A customer's rows in time order, when its rows in the log are not.
+    let mut sorted: Vec<Row> = Vec::new();
     // A call per batch (crate::tiers: V8 runs the later batches on optimised code).
     in_calls(batches, &mut |customers| {
-        gather(&mut batch, log, &start, customers.clone(), &row_kind);
+        gather(&mut batch, log, &start, customers.clone(), row_kind);
         let base = start[customers.start];
         for c in customers {
-            rows.clear();
-            rows.extend(start[c] - base..start[c + 1] - base);
-            let time = |j: usize| batch[j].time;
+            let Some(rows) = batch.get_mut(start[c] - base..start[c + 1] - base) else { continue };
             // Logs are usually in time order already: check before sorting.
-            if !rows.is_sorted_by_key(|&j| time(j)) {
-                crate::sorting::sort_indices(&mut rows, &|a, b| time(a).cmp(&time(b)));
+            if !rows.is_sorted_by_key(|r| r.time) {
+                by_time.clear();
+                by_time.extend(0..rows.len());
+                let time = |j: usize| rows.get(j).map_or(0, |r| r.time);
+                crate::sorting::sort_indices(&mut by_time, &|a, b| time(a).cmp(&time(b)));
+                sorted.clear();
+                sorted.extend(by_time.iter().filter_map(|&j| rows.get(j)));
+                for (to, from) in rows.iter_mut().zip(&sorted) {
+                    *to = *from;
+                }
             }
-            let before = rows.len();
-            rows.retain(|&j| time(j) <= as_of);
-            after += (before - rows.len()) as u64;
-            let Some(&first_row) = rows.first() else {
+            let rows = &*rows;
+            // In time order, the rows after `as_of` end the list and those up to the lookback's
+            // start begin it.
+            let kept = rows.partition_point(|r| r.time <= as_of);
+            after += (rows.len() - kept) as u64;
+            let rows = rows.get(..kept).unwrap_or_default();
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
                 unborn += 1;
                 continue;
             };
-            a.start(time(first_row));
+            let last_purchase = rows.iter().rev().find(|r| r.kind == Kind::Purchase).map(|r| r.time);
             // Zero the previous customer's counts: only the events it used, so a log with
             // thousands of event names does not cost thousands of steps per customer.
             for e in used.drain(..) {
@@ -330,42 +334,45 @@ fn features_in_batches(
                     *v = 0.0;
                 }
             }
-            let mut session_start = i64::MIN;
-            let mut prev = i64::MIN;
+            orders.clear();
+            let window = rows.get(rows.partition_point(|r| r.time <= window_start)..).unwrap_or_default();
             purchases.clear();
-            for &j in &rows {
-                let Row { time: t, revenue: rev, event, order, kind } = batch[j];
-                a.last = t;
-                if kind == Kind::Purchase {
-                    a.last_purchase = Some(t);
-                }
-                if t <= window_start {
-                    continue;
-                }
+            // The first row of the window starts a session (and a day) of its own.
+            let (mut session_start, mut prev) = window.first().map_or((0, 0), |r| (r.time, r.time));
+            let mut s = Totals { sessions: if window.is_empty() { 0.0 } else { 1.0 }, ..Totals::default() };
+            // The start of the next day after the current row's: rows in time order move to a new
+            // day when they reach it.
+            let mut next_day = i64::MIN;
+            for &Row { time: t, revenue: rev, event, order, kind } in window {
                 match kind {
                     Kind::Purchase => {
                         if opts.clv {
                             purchases.push((t.div_euclid(DAY), rev));
                         }
-                        a.purchase_times.push(t);
-                        a.purchase_rows += 1.0;
-                        if !log.order.is_empty() {
-                            a.orders.push(order);
+                        if s.purchase_instants == 0.0 {
+                            s.first_purchase = t;
                         }
-                        a.gross += rev;
-                        a.net += rev;
+                        if s.purchase_instants == 0.0 || t != s.last_purchase {
+                            s.purchase_instants += 1.0;
+                            s.last_purchase = t;
+                        }
+                        s.purchase_rows += 1.0;
+                        if !log.order.is_empty() {
+                            orders.push(order);
+                        }
+                        s.gross += rev;
+                        s.net += rev;
                     }
                     Kind::Refund => {
-                        a.refunds += 1.0;
-                        a.net -= rev.abs();
+                        s.refunds += 1.0;
+                        s.net -= rev.abs();
                     }
                     Kind::Other => {}
                 }
-                a.events += 1.0;
-                let day = t.div_euclid(DAY);
-                if day != a.last_day {
-                    a.active_days += 1.0;
-                    a.last_day = day;
+                s.events += 1.0;
+                if t >= next_day {
+                    s.active_days += 1.0;
+                    next_day = t.div_euclid(DAY).saturating_add(1).saturating_mul(DAY);
                 }
                 if has_events {
                     if let Some(v) = event_counts.get_mut(event as usize) {
@@ -375,63 +382,57 @@ fn features_in_batches(
                         *v += 1.0;
                     }
                 }
-                if t > as_of - trend_w {
-                    a.recent += 1.0;
-                } else if t > as_of - 2 * trend_w {
-                    a.previous += 1.0;
+                if t > recent_from {
+                    s.recent += 1.0;
+                } else if t > previous_from {
+                    s.previous += 1.0;
                 }
-                if prev == i64::MIN || t - prev > gap {
-                    if prev != i64::MIN {
-                        a.session_secs += (prev - session_start) as f64;
-                    }
-                    a.sessions += 1.0;
+                if t - prev > gap {
+                    s.session_secs += (prev - session_start) as f64;
+                    s.sessions += 1.0;
                     session_start = t;
                 }
                 prev = t;
             }
-            if prev != i64::MIN {
-                a.session_secs += (prev - session_start) as f64;
-            }
-            let orders = if log.order.is_empty() {
-                a.purchase_rows
+            s.session_secs += (prev - session_start) as f64;
+            let n_orders = if log.order.is_empty() {
+                s.purchase_rows
             } else {
-                a.orders.sort_unstable();
-                a.orders.dedup();
-                a.orders.len() as f64
+                orders.sort_unstable();
+                orders.dedup();
+                orders.len() as f64
             };
             let row_start = flat.len();
-            flat.push(whole_days(a.last_purchase.unwrap_or(a.first), as_of));
-            flat.push(whole_days(a.last, as_of));
-            flat.push(whole_days(a.first, as_of));
-            flat.push(orders);
+            flat.push(whole_days(last_purchase.unwrap_or(first.time), as_of));
+            flat.push(whole_days(last.time, as_of));
+            flat.push(whole_days(first.time, as_of));
+            flat.push(n_orders);
             if has_revenue {
-                flat.push(a.net);
-                flat.push(if orders > 0.0 { a.gross / orders } else { 0.0 });
+                flat.push(s.net);
+                flat.push(if n_orders > 0.0 { s.gross / n_orders } else { 0.0 });
             }
             if any_refund {
-                flat.push(a.refunds);
+                flat.push(s.refunds);
             }
-            flat.push(a.events);
-            flat.push(a.active_days);
+            flat.push(s.events);
+            flat.push(s.active_days);
             if has_events {
                 flat.push(used.len() as f64);
             }
             if !date_only {
-                let minutes = a.session_secs / 60.0;
-                flat.push(a.sessions);
+                let minutes = s.session_secs / 60.0;
+                flat.push(s.sessions);
                 flat.push(minutes);
-                flat.push(if a.sessions > 0.0 { minutes / a.sessions } else { 0.0 });
-                flat.push(if a.sessions > 0.0 { a.events / a.sessions } else { 0.0 });
+                flat.push(if s.sessions > 0.0 { minutes / s.sessions } else { 0.0 });
+                flat.push(if s.sessions > 0.0 { s.events / s.sessions } else { 0.0 });
             }
-            a.purchase_times.dedup();
-            flat.push(match (a.purchase_times.first(), a.purchase_times.last()) {
-                (Some(&f), Some(&l)) if a.purchase_times.len() >= 2 => {
-                    (l - f) as f64 / DAY as f64 / (a.purchase_times.len() - 1) as f64
-                }
-                _ => f64::NAN,
+            flat.push(if s.purchase_instants >= 2.0 {
+                (s.last_purchase - s.first_purchase) as f64 / DAY as f64 / (s.purchase_instants - 1.0)
+            } else {
+                f64::NAN
             });
-            let total = a.recent + a.previous;
-            flat.push(if total > 0.0 { (a.recent - a.previous) / total } else { 0.0 });
+            let total = s.recent + s.previous;
+            flat.push(if total > 0.0 { (s.recent - s.previous) / total } else { 0.0 });
             debug_assert_eq!(flat.len() - row_start, fixed);
             if has_events {
                 for &e in &top {
@@ -447,7 +448,7 @@ fn features_in_batches(
             }
             ids.push(log.ids[c].clone());
             customer_index.push(c as u32);
-            revenue.push(a.gross);
+            revenue.push(s.gross);
         }
     });
     if after > 0 {
@@ -550,6 +551,110 @@ mod tests {
                     prop_assert_eq!(a.table.warnings.items, b.table.warnings.items);
                 }
                 (a, b) => prop_assert_eq!(a.is_ok(), b.is_ok()),
+            }
+        }
+
+        /// Every fixed feature equals its definition computed directly: each customer's rows up
+        /// to `as_of` sorted by time (ties in input order), then counted, summed and split into
+        /// sessions from scratch. Logs out of time order, several rows at one instant, refunds,
+        /// order ids, a lookback window and events after `as_of`.
+        #[test]
+        fn features_equal_their_definitions(
+            rows in prop::collection::vec((0u32..5, 0i64..200, 0u32..4, -40i32..160, 0u32..5), 1..160),
+            as_of_step in prop::option::of(10i64..220),
+            lookback in prop::option::of(1u32..4),
+            with_orders in any::<bool>(),
+        ) {
+            // Steps of 20 minutes over 2.8 days: sessions (30-minute gap) both continue and
+            // break, days repeat (72 steps a day), trend windows (one day) split the rows.
+            let step = 1_200;
+            let iso = |t: i64| format!("{}T{:02}:{:02}:00Z", format_date(t), t.rem_euclid(DAY) / 3600, t.rem_euclid(3600) / 60);
+            let log = EventLog {
+                revenue: rows.iter().map(|r| f64::from(r.3) / 4.0).collect(),
+                order: if with_orders { rows.iter().map(|r| r.4).collect() } else { Vec::new() },
+                ..log_of(
+                    &rows.iter().map(|r| (r.0, r.1 * step, r.2)).collect::<Vec<_>>(),
+                    ["view", "purchase", "refund", "search"].map(String::from).to_vec(),
+                )
+            };
+            let opts = FeatureOptions {
+                as_of: as_of_step.map(|k| iso(k * step)),
+                lookback_days: lookback.map(f64::from),
+                trend_window_days: 1.0,
+                ..FeatureOptions::default()
+            };
+            let f = customer_features(&log, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let as_of = as_of_step.map_or(log.time.iter().max().copied().unwrap_or(0) + DAY, |k| k * step);
+            let from = lookback.map_or(i64::MIN, |l| as_of - i64::from(l) * DAY);
+            let col = |name: &str| f.table.feature_names.iter().position(|n| n == name);
+            for (row, &c) in f.customer_index.iter().enumerate() {
+                // (time, event, revenue, order) of the customer's rows up to as_of, in time order.
+                let mut mine: Vec<(i64, u32, f64, u32)> = (0..log.len())
+                    .filter(|&i| log.customer[i] == c && log.time[i] <= as_of)
+                    .map(|i| (log.time[i], log.event[i], log.revenue[i], rows[i].4))
+                    .collect();
+                mine.sort_by_key(|r| r.0);
+                let purchase = |r: &(i64, u32, f64, u32)| r.1 == 1 && r.2 >= 0.0;
+                let refund = |r: &(i64, u32, f64, u32)| r.1 == 2 || r.2 < 0.0;
+                let window: Vec<_> = mine.iter().copied().filter(|r| r.0 > from).collect();
+                let bought: Vec<_> = window.iter().copied().filter(purchase).collect();
+                let orders = if with_orders {
+                    bought.iter().map(|r| r.3).collect::<std::collections::BTreeSet<_>>().len() as f64
+                } else {
+                    bought.len() as f64
+                };
+                let gross: f64 = bought.iter().map(|r| r.2).sum();
+                let refunds: Vec<_> = window.iter().copied().filter(refund).collect();
+                let mut sessions: Vec<(i64, i64)> = Vec::new();
+                for r in &window {
+                    match sessions.last_mut() {
+                        Some(s) if r.0 - s.1 <= 30 * 60 => s.1 = r.0,
+                        _ => sessions.push((r.0, r.0)),
+                    }
+                }
+                let minutes = sessions.iter().map(|s| (s.1 - s.0) as f64).sum::<f64>() / 60.0;
+                let instants: std::collections::BTreeSet<i64> = bought.iter().map(|r| r.0).collect();
+                let recent = window.iter().filter(|r| r.0 > as_of - DAY).count() as f64;
+                let previous = window.iter().filter(|r| r.0 > as_of - 2 * DAY && r.0 <= as_of - DAY).count() as f64;
+                let first = mine[0].0;
+                let last_purchase = mine.iter().rev().find(|r| purchase(r)).map_or(first, |r| r.0);
+                let n = window.len() as f64;
+                let per_session = |x: f64| if sessions.is_empty() { 0.0 } else { x / sessions.len() as f64 };
+                let want: Vec<(&str, f64)> = vec![
+                    ("recency_days", whole_days(last_purchase, as_of)),
+                    ("days_since_active", whole_days(mine[mine.len() - 1].0, as_of)),
+                    ("tenure_days", whole_days(first, as_of)),
+                    ("orders", orders),
+                    ("monetary", gross - refunds.iter().map(|r| r.2.abs()).sum::<f64>()),
+                    ("aov", if orders > 0.0 { gross / orders } else { 0.0 }),
+                    ("events", n),
+                    ("active_days", window.iter().map(|r| r.0.div_euclid(DAY)).collect::<std::collections::BTreeSet<_>>().len() as f64),
+                    ("distinct_events", window.iter().map(|r| r.1).collect::<std::collections::BTreeSet<_>>().len() as f64),
+                    ("sessions", sessions.len() as f64),
+                    ("time_in_app_min", minutes),
+                    ("avg_session_min", per_session(minutes)),
+                    ("events_per_session", per_session(n)),
+                    ("inter_purchase_days", match (instants.first(), instants.last()) {
+                        (Some(a), Some(b)) if instants.len() >= 2 => (b - a) as f64 / DAY as f64 / (instants.len() - 1) as f64,
+                        _ => f64::NAN,
+                    }),
+                    ("trend", if recent + previous > 0.0 { (recent - previous) / (recent + previous) } else { 0.0 }),
+                    ("count:view", window.iter().filter(|r| r.1 == 0).count() as f64),
+                ];
+                for (name, value) in want {
+                    let Some(j) = col(name) else {
+                        // `refunds` and the session features exist only when the log has them.
+                        continue;
+                    };
+                    let got = f.table.values[[row, j]];
+                    prop_assert!(
+                        (got.is_nan() && value.is_nan()) || (got - value).abs() <= 1e-9 * value.abs().max(1.0),
+                        "customer {} {}: {} against {}", c, name, got, value
+                    );
+                }
+                if let Some(j) = col("refunds") {
+                    prop_assert_eq!(f.table.values[[row, j]], refunds.len() as f64);
+                }
             }
         }
 
