@@ -93,7 +93,10 @@ struct Totals {
 const BATCHES: usize = 4;
 const MIN_BATCH_ROWS: usize = 1 << 19;
 
-/// One row of a batch of customers: what the per-customer pass reads.
+/// One row of a batch of customers: what the per-customer pass reads. 24 bytes: the row's kind
+/// (purchase, refund, other) is worked out again where it is read rather than copied with it
+/// (a fourth more bytes to move; features of 1M events, min 47.2 against 42.6 ms in Node,
+/// alternating builds).
 #[derive(Clone, Copy, Default)]
 struct Row {
     time: i64,
@@ -101,7 +104,6 @@ struct Row {
     /// 0 when the log has no event column (`has_events` guards its use); likewise `order`.
     event: u32,
     order: u32,
-    kind: Kind,
 }
 
 /// Copies the rows of `customers` out of the log, grouped by customer (each
@@ -111,13 +113,7 @@ struct Row {
 /// log each, writes scattered within the batch) makes the per-customer pass
 /// read memory in order, and bounds the copy at a batch of rows however
 /// long the log.
-fn gather(
-    out: &mut Vec<Row>,
-    log: &EventLog,
-    start: &[usize],
-    customers: std::ops::Range<usize>,
-    kind_of: impl Fn(Option<u32>, f64) -> Kind,
-) {
+fn gather(out: &mut Vec<Row>, log: &EventLog, start: &[usize], customers: std::ops::Range<usize>) {
     let base = start.get(customers.start).copied().unwrap_or(0);
     let len = start.get(customers.end).copied().unwrap_or(base) - base;
     out.clear();
@@ -130,13 +126,11 @@ fn gather(
         // One comparison for "in this batch": customers before it wrap round to large numbers.
         let Some(slot) = fill.get_mut((c as usize).wrapping_sub(customers.start)) else { continue };
         if let Some(r) = out.get_mut(*slot) {
-            let (event, revenue) = (log.event.get(i).copied(), log.revenue.get(i).copied().unwrap_or(0.0));
             *r = Row {
                 time: log.time.get(i).copied().unwrap_or(0),
-                revenue,
-                event: event.unwrap_or(0),
+                revenue: log.revenue.get(i).copied().unwrap_or(0.0),
+                event: log.event.get(i).copied().unwrap_or(0),
                 order: log.order.get(i).copied().unwrap_or(0),
-                kind: kind_of(event, revenue),
             };
         }
         *slot += 1;
@@ -203,11 +197,8 @@ fn features_in_batches(
     let date_only = log.time.iter().all(|t| t.rem_euclid(DAY) == 0);
     // Non-purchase events with revenue count as purchases when no event is named as one.
     let promote = has_events && !any_named_purchase && opts.purchase_events.is_none();
-    let row_kind = |event: Option<u32>, rev: f64| -> Kind {
-        let k = match event {
-            None => Kind::Purchase,
-            Some(e) => kinds.get(e as usize).copied().unwrap_or(Kind::Other),
-        };
+    let row_kind = |&Row { event, revenue: rev, .. }: &Row| -> Kind {
+        let k = if has_events { kinds.get(event as usize).copied().unwrap_or(Kind::Other) } else { Kind::Purchase };
         match k {
             Kind::Refund => Kind::Refund,
             _ if rev < 0.0 => Kind::Refund,
@@ -300,7 +291,7 @@ fn features_in_batches(
     let mut sorted: Vec<Row> = Vec::new();
     // A call per batch (crate::tiers: V8 runs the later batches on optimised code).
     in_calls(batches, &mut |customers| {
-        gather(&mut batch, log, &start, customers.clone(), row_kind);
+        gather(&mut batch, log, &start, customers.clone());
         let base = start[customers.start];
         for c in customers {
             let Some(rows) = batch.get_mut(start[c] - base..start[c + 1] - base) else { continue };
@@ -326,7 +317,7 @@ fn features_in_batches(
                 unborn += 1;
                 continue;
             };
-            let last_purchase = rows.iter().rev().find(|r| r.kind == Kind::Purchase).map(|r| r.time);
+            let last_purchase = rows.iter().rev().find(|r| row_kind(r) == Kind::Purchase).map(|r| r.time);
             // Zero the previous customer's counts: only the events it used, so a log with
             // thousands of event names does not cost thousands of steps per customer.
             for e in used.drain(..) {
@@ -343,8 +334,9 @@ fn features_in_batches(
             // The start of the next day after the current row's: rows in time order move to a new
             // day when they reach it.
             let mut next_day = i64::MIN;
-            for &Row { time: t, revenue: rev, event, order, kind } in window {
-                match kind {
+            for row in window {
+                let Row { time: t, revenue: rev, event, order } = *row;
+                match row_kind(row) {
                     Kind::Purchase => {
                         if opts.clv {
                             purchases.push((t.div_euclid(DAY), rev));
