@@ -271,7 +271,7 @@ fn features_in_batches(
     let mut warnings = log.warnings.clone();
     let (mut after, mut unborn) = (0u64, 0u64);
     let mut by_time: Vec<usize> = Vec::new();
-    let mut event_counts = vec![0f64; log.event_names.len()];
+    let mut event_counts = vec![0u32; log.event_names.len()];
     // The events the current customer used (each once), in the order first used.
     let mut used: Vec<u32> = Vec::new();
     let mut batch: Vec<Row> = Vec::with_capacity(batch_rows.min(n));
@@ -311,7 +311,12 @@ fn features_in_batches(
             let rows = &*rows;
             // In time order, the rows after `as_of` end the list and those up to the lookback's
             // start begin it.
-            let kept = rows.partition_point(|r| r.time <= as_of);
+            // Usually every row is up to `as_of` and after the lookback's start: the ends say so
+            // without a search.
+            let kept = match rows.last() {
+                Some(r) if r.time > as_of => rows.partition_point(|r| r.time <= as_of),
+                _ => rows.len(),
+            };
             after += (rows.len() - kept) as u64;
             let rows = rows.get(..kept).unwrap_or_default();
             let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
@@ -323,11 +328,16 @@ fn features_in_batches(
             // thousands of event names does not cost thousands of steps per customer.
             for e in used.drain(..) {
                 if let Some(v) = event_counts.get_mut(e as usize) {
-                    *v = 0.0;
+                    *v = 0;
                 }
             }
             orders.clear();
-            let window = rows.get(rows.partition_point(|r| r.time <= window_start)..).unwrap_or_default();
+            let window = match rows.first() {
+                Some(r) if r.time <= window_start => {
+                    rows.get(rows.partition_point(|r| r.time <= window_start)..).unwrap_or_default()
+                }
+                _ => rows,
+            };
             purchases.clear();
             // The first row of the window starts a session (and a day) of its own.
             let (mut session_start, mut prev) = window.first().map_or((0, 0), |r| (r.time, r.time));
@@ -369,10 +379,10 @@ fn features_in_batches(
                 }
                 if has_events {
                     if let Some(v) = event_counts.get_mut(event as usize) {
-                        if *v == 0.0 {
+                        if *v == 0 {
                             used.push(event);
                         }
-                        *v += 1.0;
+                        *v += 1;
                     }
                 }
                 if t > recent_from {
@@ -429,10 +439,10 @@ fn features_in_batches(
             debug_assert_eq!(flat.len() - row_start, fixed);
             if has_events {
                 for &e in &top {
-                    flat.push(event_counts[e]);
+                    flat.push(f64::from(event_counts[e]));
                 }
                 for &e in &top {
-                    flat.push(f64::from(event_counts[e] > 0.0));
+                    flat.push(f64::from(event_counts[e] > 0));
                 }
             }
             if opts.clv {
