@@ -605,7 +605,10 @@ impl LogBuilder {
             Cell::Number(v) if v.is_nan() => Err(None),
             Cell::Number(v) => self.time_format.from_number(v).ok_or_else(|| Some(super::host::number_text(v))),
             Cell::Missing => Err(None),
-            Cell::Text(v) => self.time_format.parse_trimmed(v, &mut self.days).ok_or_else(|| Some(clip(v))),
+            Cell::Text(v) => match self.time_format.quick(v, &self.days) {
+                Some(t) => Ok(t),
+                None => self.time_format.parse_trimmed(v, &mut self.days).ok_or_else(|| Some(clip(v))),
+            },
         };
         read.map_err(|shown| {
             let col = self.roles.time.and_then(|i| self.names.get(i)).map_or("time", String::as_str);
