@@ -157,8 +157,11 @@ fn clock(b: &[u8]) -> Option<i64> {
     if (((d & !HIGH) + 0x7676_7f76_767f_7676) | d) & HIGH != 0 {
         return None;
     }
-    let digit = |i: u32| (d >> (8 * i)) as i64 & 0xff;
-    let (h, mi, sec) = (digit(0) * 10 + digit(1), digit(3) * 10 + digit(4), digit(6) * 10 + digit(7));
+    // Byte i of `d * 10 + (d >> 8)` is 10 × digit i + digit i+1 (at most 99: no carry), so bytes
+    // 0, 3 and 6 hold the hours, minutes and seconds: one multiply for the six digits.
+    let pairs = d.wrapping_mul(10).wrapping_add(d >> 8);
+    let byte = |i: u32| (pairs >> (8 * i)) as i64 & 0xff;
+    let (h, mi, sec) = (byte(0), byte(3), byte(6));
     (h <= 23 && mi <= 59 && sec <= 60).then(|| h * 3600 + mi * 60 + sec.min(59))
 }
 
