@@ -694,7 +694,8 @@ impl LogBuilder {
     /// A usable row's id: it waits for the next batch of lookups (a long one with a copy of its
     /// text, which the lookup checks). Not generic, so the row readers share one copy.
     fn push_id(&mut self, id: &str) {
-        let key = intern_key(id.as_bytes());
+        // A short id's key without a call (most ids are short).
+        let key = short_intern_key(id.as_bytes()).unwrap_or_else(|| intern_key(id.as_bytes()));
         if key >> 127 == 1 {
             self.pending_text.push_str(id);
             self.long_ends.push(self.pending_text.len());
