@@ -310,9 +310,7 @@ fn features_in_batches(
             }
             let rows = &*rows;
             // In time order, the rows after `as_of` end the list and those up to the lookback's
-            // start begin it.
-            // Usually every row is up to `as_of` and after the lookback's start: the ends say so
-            // without a search.
+            // start begin it. Usually there are none of either: the ends say so without a search.
             let kept = match rows.last() {
                 Some(r) if r.time > as_of => rows.partition_point(|r| r.time <= as_of),
                 _ => rows.len(),

@@ -65,7 +65,8 @@ impl TimeFormat {
     /// its day from `cache`, its clock from one word, inline in the row reader. `None` sends the
     /// text to [`TimeFormat::parse_trimmed`], which reads every shape (this one the same way).
     /// A call of `parse_trimmed` saves and restores the registers its other formats need, every
-    /// row: natively, 1M events, 964M → 919M instructions (Wasm in Node, alternating builds: load min 129.1 → 122.9 ms).
+    /// row: natively, 1M events, 964M → 919M instructions; Wasm in Node, alternating builds,
+    /// load min 129.1 → 122.9 ms.
     #[inline]
     pub fn quick(&self, s: &str, cache: &DayCache) -> Option<i64> {
         let b = s.as_bytes();
