@@ -27,9 +27,8 @@ pub struct CustomerFeatures {
     pub revenue: Vec<f64>,
 }
 
-#[derive(Clone, Copy, PartialEq, Default)]
+#[derive(Clone, Copy, PartialEq)]
 enum Kind {
-    #[default]
     Other,
     Purchase,
     Refund,
@@ -321,7 +320,6 @@ fn features_in_batches(
                 unborn += 1;
                 continue;
             };
-            let last_purchase = rows.iter().rev().find(|r| row_kind(r) == Kind::Purchase).map(|r| r.time);
             // Zero the previous customer's counts: only the events it used, so a log with
             // thousands of event names does not cost thousands of steps per customer.
             for e in used.drain(..) {
@@ -330,12 +328,11 @@ fn features_in_batches(
                 }
             }
             orders.clear();
-            let window = match rows.first() {
-                Some(r) if r.time <= window_start => {
-                    rows.get(rows.partition_point(|r| r.time <= window_start)..).unwrap_or_default()
-                }
-                _ => rows,
+            let cut = match rows.first() {
+                Some(r) if r.time <= window_start => rows.partition_point(|r| r.time <= window_start),
+                _ => 0,
             };
+            let (before, window) = rows.split_at_checked(cut).unwrap_or((&[], rows));
             purchases.clear();
             // The first row of the window starts a session (and a day) of its own.
             let (mut session_start, mut prev) = window.first().map_or((0, 0), |r| (r.time, r.time));
@@ -404,6 +401,13 @@ fn features_in_batches(
                 orders.len() as f64
             };
             let row_start = flat.len();
+            // The last purchase is the window's last, or else one before the window (recency counts
+            // every row up to as_of): the rows before it are looked at only then.
+            let last_purchase = if s.purchase_instants > 0.0 {
+                Some(s.last_purchase)
+            } else {
+                before.iter().rev().find(|r| row_kind(r) == Kind::Purchase).map(|r| r.time)
+            };
             flat.push(whole_days(last_purchase.unwrap_or(first.time), as_of));
             flat.push(whole_days(last.time, as_of));
             flat.push(whole_days(first.time, as_of));
