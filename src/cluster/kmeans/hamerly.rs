@@ -341,6 +341,7 @@ pub(super) fn pass(
         if n_look == 0 {
             continue;
         }
+        touch(x, d, looked.iter().take(n_look));
         let mut moved = 0;
         // The clusters that gained or lost a row here: only their sums change.
         let mut mask = 0u64;
@@ -376,6 +377,24 @@ pub(super) fn pass(
         near.rows.truncate(kept);
     }
     changed
+}
+
+/// Reads the first and the last number of each listed row: loads that depend on nothing, which
+/// the CPU keeps in flight together, so the rows come from memory at once instead of one at a
+/// time, each behind the last row's distances (Wasm has no prefetch instruction). A row of up to
+/// 16 numbers lies in the cache lines of those two. Per iteration in Node, alternating builds:
+/// 100k×8 rows 0.97 against 1.15 ms (the looks alone 0.39 against 0.60); 1M×8 rows 10.3 against
+/// 13.0 ms. Touching every cache line of longer rows was no faster at 8 columns and cost 80 bytes.
+#[inline]
+fn touch<'a>(x: &[f64], d: usize, rows: impl Iterator<Item = &'a u16>) {
+    let mut any = 0u64;
+    for &i in rows {
+        let i = usize::from(i) * d;
+        let first = x.get(i).map_or(0, |v| v.to_bits());
+        let last = x.get(i + d.saturating_sub(1)).map_or(0, |v| v.to_bits());
+        any |= first | last;
+    }
+    std::hint::black_box(any);
 }
 
 /// Cluster `c`'s bit in a mask of clusters (none from 64 on: those are always summed again).
