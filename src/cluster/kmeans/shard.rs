@@ -51,7 +51,7 @@ pub struct Shard {
     centers: Vec<f64>,
     labels: Vec<u32>,
     upper: Vec<f64>,
-    lower: Vec<f64>,
+    gap: Vec<f64>,
     /// Per-sub-block sums of the rows by cluster, kept between passes (see `blocks.rs`).
     subs: Vec<f64>,
     /// Rows per cluster, following the labels.
@@ -66,13 +66,13 @@ impl Shard {
     pub fn new(data: &[f64], d: usize, centers: Vec<f64>, first_row: u64) -> (Shard, Partial) {
         let d = d.max(1);
         let (n, k) = (data.len() / d, centers.len() / d);
-        let (mut labels, mut upper, mut lower) = (vec![0; n], vec![0.0; n], vec![0.0; n]);
+        let (mut labels, mut upper, mut gap) = (vec![0; n], vec![0.0; n], vec![0.0; n]);
         let mut near = Near::for_rows(n);
-        let bounds = Bounds { labels: &mut labels, upper: &mut upper, lower: &mut lower, near: &mut near };
+        let bounds = Bounds { labels: &mut labels, upper: &mut upper, gap: &mut gap, near: &mut near };
         let (subs, counts) = first_pass(data, d, &centers, bounds);
         let sums = block_sums(&subs, k * d);
         let moves = Moves::new(k);
-        let shard = Shard { d, k, first_row, centers, labels, upper, lower, subs, counts: counts.clone(), moves, near };
+        let shard = Shard { d, k, first_row, centers, labels, upper, gap, subs, counts: counts.clone(), moves, near };
         (shard, Partial { sums, counts, changed: n as u64 })
     }
 
@@ -88,7 +88,7 @@ impl Shard {
         self.moves.advance(&self.centers, new_centers, d);
         self.centers = new_centers.to_vec();
         let bounds =
-            Bounds { labels: &mut self.labels, upper: &mut self.upper, lower: &mut self.lower, near: &mut self.near };
+            Bounds { labels: &mut self.labels, upper: &mut self.upper, gap: &mut self.gap, near: &mut self.near };
         let changed = pass(data, d, &self.centers, &self.moves, bounds, (&mut self.subs, &mut self.counts)) as u64;
         Partial { sums: block_sums(&self.subs, k * d), counts: self.counts.clone(), changed }
     }
