@@ -37,3 +37,13 @@ export function perIteration(a, b) {
   if (b.out - a.out < 5) throw new Error(`only ${b.out - a.out} iterations apart: the data converges too fast to time iterations`);
   return (b.t - a.t) / (b.out - a.out);
 }
+
+/**
+ * Rounds of {@link alternating} at `n` rows, for every contestant in Node and in Chromium. At 100k
+ * rows seglens's iteration is about 1 ms against a fixed cost of 20–40 ms per run, so the 18
+ * iterations between the two runs are a small difference of two noisy times: with 7 rounds, three
+ * Chromium runs of the same build on 2026-11-27 gave 0.88, 1.32 and 1.36 ms; with 15, 0.98, 0.91
+ * and 0.90 ms. At 1M rows the difference is ten times the size.
+ * @param {number} n
+ */
+export const roundsFor = (n) => (n <= 100_000 ? 15 : 3);

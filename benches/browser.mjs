@@ -10,6 +10,7 @@ import { serve } from '../scripts/serve.mjs';
 import { chromiumPath } from '../tests/browser/browser.mjs';
 import { exportSql } from '../www/sql.js';
 import { segmentSync } from '../www/node.js';
+import { roundsFor } from './alternating.mjs';
 
 const here = (/** @type {string} */ p) => fileURLToPath(new URL(p, import.meta.url));
 const OUT = here('./out/browser');
@@ -66,8 +67,8 @@ export async function browserBench(csvFile, o = {}) {
     });
     res.parallelLoad = await page.evaluate((a) => /** @type {any} */ (window).parallelLoad(a), { csvUrl: 'events.csv', reps: o.reps ?? 3 });
     // Rounds as benches/run.mjs gives every contestant in Node: more where an iteration is short.
-    res.kmeans100k = await page.evaluate((a) => /** @type {any} */ (window).kmeansPerIteration(a), { n: 100_000, d: 8, k: 6, reps: 7 });
-    res.kmeans1m = await page.evaluate((a) => /** @type {any} */ (window).kmeansPerIteration(a), { n: 1_000_000, d: 8, k: 6, reps: 3 });
+    res.kmeans100k = await page.evaluate((a) => /** @type {any} */ (window).kmeansPerIteration(a), { n: 100_000, d: 8, k: 6, reps: roundsFor(100_000) });
+    res.kmeans1m = await page.evaluate((a) => /** @type {any} */ (window).kmeansPerIteration(a), { n: 1_000_000, d: 8, k: 6, reps: roundsFor(1_000_000) });
     if (foreign.length) throw new Error(`the benchmark page made requests off this machine: ${foreign.join(', ')}`);
     res.chromium = browser.version();
     return res;

@@ -11,7 +11,7 @@
 //   the demo page end to end: 1M events and ~10M events
 //
 // Sizes: SEGLENS_BENCH_EVENTS (default 1,000,000 events); SEGLENS_BENCH_10M=0 skips the 10M run.
-// Timings are the best of 3; k-means iterations alternate a 2- and a 20-iteration run, 7 rounds at
+// Timings are the best of 3; k-means iterations alternate a 2- and a 20-iteration run, 15 rounds at
 // 100k rows and 3 at 1M, for every contestant (benches/alternating.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ import { kmeansParallel } from '../www/parallel.js';
 const scalar = await import('../www/pkg/seglens.js?scalar');
 scalar.initSync({ module: readFileSync(new URL('../www/pkg/seglens_bg.wasm', import.meta.url)) });
 import { blobs, poorStart } from './blobs.mjs';
-import { alternating, perIteration } from './alternating.mjs';
+import { alternating, perIteration, roundsFor } from './alternating.mjs';
 import { eventLog } from '../scripts/gen-events.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seglens-bench-'));
@@ -53,12 +53,6 @@ function best(n, fn) {
 async function perIterationOf(run, reps, long = 20) {
   return perIteration(...(await alternating(reps, run, long)));
 }
-
-/**
- * Rounds of {@link perIterationOf} at `n` rows: at 100k rows an iteration is 1–2 ms against a fixed
- * cost of 20–40 ms, so the machine's noise needs more rounds to be seen through than at 1M.
- */
-const roundsFor = (n) => (n <= 100_000 ? 7 : 3);
 
 async function kmeansBench(n, d, k) {
   const data = blobs(n, d, k, 42);
@@ -246,7 +240,7 @@ const md = [
   'seglens, PapaParse and DuckDB-Wasm (single-threaded "eh" build) in one headless tab on the same bytes (benches/browser.mjs).',
   'In parentheses: peer time / seglens time (above 1 = seglens is faster). k-means iterations are timed as',
   '(T(20 iterations) − T(2)) / (iterations between), from the same deliberately poor initial centres, the two runs',
-  'alternating (7 rounds at 100k rows, 3 at 1M, the best of each kept; the same for every contestant); N-worker runs',
+  'alternating (15 rounds at 100k rows, 3 at 1M, the best of each kept; the same for every contestant); N-worker runs',
   'over 60 (a worker start varies more than 18 short iterations), compared with one thread over the same 60.',
   '',
   '| what | seglens | peers |',
