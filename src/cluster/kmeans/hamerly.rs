@@ -86,6 +86,7 @@ impl Test {
 #[derive(Debug, Clone)]
 pub(super) struct Moves {
     per: Vec<Drift>,
+    /// Per centre, what a pass compares its rows' bounds with.
     test: Vec<Test>,
     /// Per centre, [`Test::over`] a few passes ahead at the pace of the last one ([`AHEAD`] of its
     /// steps), plus a sliver for the rounding slack that grows each pass even when a centre
@@ -219,7 +220,8 @@ fn holds(m: &Moves, label: u32, upper: f64, gap: f64) -> bool {
 #[inline]
 fn look(p: &[f64], centers: &[f64], d: usize, m: &Moves, (upper, gap): (&mut f64, &mut f64)) -> usize {
     let (j, b1, b2) = two_nearest(p, centers, d);
-    // (A centre with no drift is never found; its rows would be looked at every pass.)
+    // (`j` always names a centre; were it not to, these bounds would never hold, and the row
+    // would be looked at every pass.)
     let cj = m.per.get(j).copied().unwrap_or(Drift { up: f64::NEG_INFINITY, ..Drift::default() });
     (*upper, *gap) = bounds(b1, b2, cj);
     j
@@ -389,9 +391,10 @@ pub(super) fn pass(
 /// Reads the first and the last number of each listed row: loads that depend on nothing, which
 /// the CPU keeps in flight together, so the rows come from memory at once instead of one at a
 /// time, each behind the last row's distances (Wasm has no prefetch instruction). A row of up to
-/// 16 numbers lies in the cache lines of those two. Per iteration in Node, alternating builds:
-/// 100k×8 rows 0.97 against 1.15 ms (the looks alone 0.39 against 0.60); 1M×8 rows 10.3 against
-/// 13.0 ms. Touching every cache line of longer rows was no faster at 8 columns and cost 80 bytes.
+/// 8 numbers lies in at most two cache lines, those of its first and last number. Per iteration
+/// in Node, alternating builds: 100k×8 rows, timed inside the Wasm, the looks 0.39 against
+/// 0.60 ms, the whole pass 0.96 against 1.15; 1M×8 rows 10.3 against 13.0 ms (medians). Touching
+/// every cache line of longer rows was no faster at 8 columns and cost 80 bytes.
 #[inline]
 fn touch<'a>(x: &[f64], d: usize, rows: impl Iterator<Item = &'a u16>) {
     let mut any = 0u64;
