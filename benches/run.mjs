@@ -12,7 +12,7 @@
 //
 // Sizes: SEGLENS_BENCH_EVENTS (default 1,000,000 events); SEGLENS_BENCH_10M=0 skips the 10M run.
 // Timings are the best of 3; k-means iterations alternate a 2- and a 20-iteration run, 15 rounds at
-// 100k rows and 3 at 1M, for every contestant (benches/alternating.mjs).
+// 100k rows and 5 at 1M, for every contestant (benches/alternating.mjs).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -240,7 +240,7 @@ const md = [
   'seglens, PapaParse and DuckDB-Wasm (single-threaded "eh" build) in one headless tab on the same bytes (benches/browser.mjs).',
   'In parentheses: peer time / seglens time (above 1 = seglens is faster). k-means iterations are timed as',
   '(T(20 iterations) − T(2)) / (iterations between), from the same deliberately poor initial centres, the two runs',
-  'alternating (15 rounds at 100k rows, 3 at 1M, the best of each kept; the same for every contestant); N-worker runs',
+  'alternating (15 rounds at 100k rows, 5 at 1M, the best of each kept; the same for every contestant); N-worker runs',
   'over 60 (a worker start varies more than 18 short iterations), compared with one thread over the same 60.',
   '',
   '| what | seglens | peers |',
