@@ -105,7 +105,7 @@ writeFileSync(csvFile, csv);
 const bytes = new Uint8Array(readFileSync(csvFile));
 const mb = bytes.length / 1e6;
 const opts = { input: 'events' };
-// The k-means peers above leave a million JS arrays and the event generator a 39 MB string of
+// The k-means peers above leave a million JS arrays and the event generator a million rows of
 // garbage: collected before the parse is timed, as the Chromium page does before each measurement
 // (benches/browser/page.js quiet()), so V8's background collection does not run on the two cores
 // meanwhile. Parse of the 1M-event log after ml-kmeans's arrays were dropped: 134.7 ms without,
